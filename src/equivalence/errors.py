@@ -1,0 +1,80 @@
+"""Domain errors. Every error the library raises derives from `EquivalenceError` and carries a
+stable `code`; the CLI and the HTTP layer translate them at the edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ConfigurationError",
+    "EquivalenceError",
+    "InputError",
+    "QueryError",
+    "StoreError",
+    "UnknownQueryError",
+]
+
+
+class EquivalenceError(Exception):
+    """Root of every error the library raises on purpose."""
+
+    code = "equivalence-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(EquivalenceError):
+    code = "configuration"
+
+
+class InputError(EquivalenceError):
+    """Input that cannot be accepted: unreadable, malformed or inconsistent.
+
+    `location` says where: the file, and the line or row (and column or field) when known.
+    """
+
+    code = "invalid-input"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        line: int | None = None,
+        column: str | int | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.column = column
+        if code is not None:
+            self.code = code
+        super().__init__(message)
+
+    @property
+    def location(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class StoreError(EquivalenceError):
+    code = "store"
+
+
+class QueryError(EquivalenceError):
+    """A SPARQL query that cannot run: bad syntax, a missing or ill-typed parameter."""
+
+    code = "query"
+
+
+class UnknownQueryError(QueryError):
+    code = "unknown-query"

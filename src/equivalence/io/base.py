@@ -1,0 +1,80 @@
+"""What every importer returns: the quads of one source, ready to be written atomically."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Quad
+
+from equivalence.errors import InputError
+
+__all__ = ["LoadedSource", "read_csv_rows", "read_text"]
+
+
+@dataclass(slots=True)
+class LoadedSource:
+    """The parsed content of one source (a file or a template folder).
+
+    `quads` may span several named graphs (the template puts each country in its own);
+    `counts` says what was read, for the CLI's report (e.g. ``{"standards": 1477}``).
+    """
+
+    name: str
+    path: Path
+    quads: list[Quad] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+def read_text(path: Path) -> str:
+    """Reads a UTF-8 file (a BOM is allowed); any other encoding is a clear error."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            file=path,
+            line=line,
+            code="encoding",
+        ) from None
+
+
+def read_csv_rows(path: Path, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yields `(line, row)` for each data row of a UTF-8 CSV file with a header.
+
+    `line` is the physical line where the row starts (the header is line 1), so an error can
+    point at it even when quoted cells span several lines. Missing `required` columns raise.
+    """
+    text = read_text(path)
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(header) or 'no header'}",
+            file=path,
+            line=1,
+            code="missing-column",
+        )
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            if None in row:
+                raise InputError(
+                    f"row has {len(header) + len(row[None])} cells but the header has {len(header)}",  # type: ignore[index]
+                    file=path,
+                    line=start,
+                    code="row-length",
+                )
+            yield start, {k: (v or "") for k, v in row.items()}
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
