@@ -9,6 +9,7 @@ __all__ = [
     "ConfigurationError",
     "EquivalenceError",
     "InputError",
+    "InvalidSourceError",
     "QueryError",
     "StoreError",
     "UnknownQueryError",
@@ -78,3 +79,15 @@ class QueryError(EquivalenceError):
 
 class UnknownQueryError(QueryError):
     code = "unknown-query"
+
+
+class InvalidSourceError(InputError):
+    """Several problems found in one source; `problems` lists each with its own location."""
+
+    code = "invalid-source"
+
+    def __init__(self, problems: list[InputError], *, file: Path | str | None = None) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s):\n{shown}{more}", file=file)

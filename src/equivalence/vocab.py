@@ -24,6 +24,7 @@ __all__ = [
     "GRAPH",
     "OCCUPATION_SCHEMES",
     "OWL",
+    "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
@@ -88,6 +89,25 @@ SEMAPV: Final = Namespace("https://w3id.org/semapv/vocab/")
 ESCO: Final = Namespace("http://data.europa.eu/esco/model#")
 ESCO_ISCO: Final = Namespace("http://data.europa.eu/esco/isco/")
 ESCO_SCHEME: Final = Namespace("http://data.europa.eu/esco/concept-scheme/")
+
+
+# Prefixes for compact display, most specific first.
+PREFIXES: Final[Mapping[str, str]] = {
+    "eq": str(EQ),
+    "level": str(LEVEL_NS),
+    "kind": str(KIND_NS),
+    "source": str(SOURCE_NS),
+    "graph": str(GRAPH_NS),
+    "id": str(ID),
+    "equiv": BASE,
+    "isco": str(ESCO_ISCO),
+    "esco": "http://data.europa.eu/esco/",
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "sssom": str(SSSOM),
+    "xsd": str(XSD),
+}
 
 
 @dataclass(frozen=True, slots=True)

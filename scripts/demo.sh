@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the project in .venv, loads the bundled sample data into an embedded on-disk store
+# (var/demo-store), prints the statistics and runs a named query. Needs nothing outside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install --quiet --upgrade pip
+python -m pip install --quiet -e .
+export EQUIVALENCE_STORE="${EQUIVALENCE_STORE:-var/demo-store}"
+equivalence load --quiet sample
+equivalence stats
+equivalence query stats-standards-per-level --param country=MX

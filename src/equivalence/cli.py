@@ -1,0 +1,174 @@
+"""The `equivalence` command: a thin layer over `equivalence.service`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from equivalence import __version__
+from equivalence.errors import EquivalenceError, InputError, InvalidSourceError
+from equivalence.formatting import render_select, render_triples
+from equivalence.service import LoadedSummary, load_paths, run_query, statistics
+from equivalence.settings import get_settings
+from equivalence.sources import SourceReader
+from equivalence.sparql import default_catalogue
+from equivalence.store import TripleStore, open_store
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="equivalence",
+        description="Knowledge graph of the labour-competency certifications of CL, CO, MX and PE.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--store",
+        help="a directory (on-disk embedded store) or a descriptor: oxigraph:memory, "
+        "oxigraph:DIR, sparql+http://HOST:PORT (default: $EQUIVALENCE_STORE, else "
+        "~/.local/share/equivalence/store)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = commands.add_parser(
+        "load",
+        help="load reference and country data",
+        description="Loads the ontology and each SOURCE: the shared data folder, a template folder "
+        "or .xlsx workbook, RDF files, or a folder of them. Without SOURCE, loads "
+        "$EQUIVALENCE_DATA_DIR (default ../shared/data). Each source is loaded atomically.",
+    )
+    load.add_argument("sources", nargs="*", type=Path, metavar="SOURCE")
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    stats = commands.add_parser("stats", help="counts per country, level, sector; ESCO; mappings")
+    stats.add_argument("--format", choices=["json", "table"], default="table")
+
+    query = commands.add_parser("query", help="run a named query or a .rq file")
+    query.add_argument("query", metavar="FILE.rq|NAME")
+    query.add_argument(
+        "--param", action="append", default=[], metavar="K=V", help="bind a query parameter"
+    )
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    commands.add_parser("queries", help="list the named queries and their parameters")
+    return parser
+
+
+def _store(args: argparse.Namespace) -> TripleStore:
+    descriptor = args.store or get_settings().store_descriptor
+    return open_store(descriptor)
+
+
+def _print_error(exc: EquivalenceError) -> None:
+    print(f"error: {exc}", file=sys.stderr)
+
+
+def _load(args: argparse.Namespace, store: TripleStore) -> int:
+    from tqdm import tqdm
+
+    sources: list[Path] = args.sources or [get_settings().data_dir]
+    bar = tqdm(desc="loading", unit="source", disable=args.quiet or None, file=sys.stderr)
+
+    def on_source(reader: SourceReader) -> None:
+        bar.set_postfix_str(reader.label[:40])
+
+    def on_loaded(summary: LoadedSummary) -> None:
+        bar.update(1)
+
+    try:
+        report = load_paths(store, sources, on_source=on_source, on_loaded=on_loaded)
+    finally:
+        bar.close()
+    for item in report.loaded:
+        counts = ", ".join(f"{n:,} {what}" for what, n in item.counts.items())
+        print(f"loaded {item.name}: {counts} ({item.quads:,} triples, {item.seconds:.1f} s)")
+    for label, exc in report.failed:
+        print(f"NOT loaded {label} (the store is unchanged for it):", file=sys.stderr)
+        _print_error(exc)
+    print(f"store {store.descriptor}: {store.count():,} triples")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _stats(args: argparse.Namespace, store: TripleStore) -> int:
+    stats = statistics(store)
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    countries = stats["countries"]
+    assert isinstance(countries, dict)
+    print(f"{'country':8} {'standards':>10} {'units':>8} {'criteria':>9}")
+    for code, counts in countries.items():
+        print(f"{code:8} {counts['standards']:>10,} {counts['units']:>8,} {counts['criteria']:>9,}")
+    reference = stats["reference"]
+    assert isinstance(reference, dict)
+    for what, n in reference.items():
+        print(f"{what}: {n:,}")
+    mappings = stats["mappings"]
+    assert isinstance(mappings, dict)
+    print(f"mappings: {mappings['total']:,}")
+    print(f"triples: {stats['triples']:,}")
+    return EXIT_OK
+
+
+def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param {pair!r}: expected NAME=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def _query(args: argparse.Namespace, store: TripleStore) -> int:
+    outcome = run_query(store, args.query, _parse_params(args.param))
+    if outcome.select is not None:
+        sys.stdout.write(render_select(outcome.select, args.format))
+    elif outcome.boolean is not None:
+        print(json.dumps({"boolean": outcome.boolean}) if args.format == "json" else outcome.boolean)
+    else:
+        sys.stdout.write(render_triples(outcome.triples))
+    return EXIT_OK
+
+
+def _queries() -> int:
+    for query in default_catalogue():
+        print(f"{query.name}: {query.description}")
+        for p in query.parameters:
+            flag = " (optional)" if p.optional else ""
+            print(f"    --param {p.name}=<{p.type}>{flag}  {p.description}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "queries":
+            return _queries()
+        store = _store(args)
+        try:
+            if args.command == "load":
+                return _load(args, store)
+            if args.command == "stats":
+                return _stats(args, store)
+            return _query(args, store)
+        finally:
+            store.close()
+    except InvalidSourceError as exc:
+        _print_error(exc)
+        return EXIT_FAILED
+    except EquivalenceError as exc:
+        _print_error(exc)
+        return EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

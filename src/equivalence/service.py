@@ -1,0 +1,187 @@
+"""Use cases shared by the CLI and the HTTP layer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from equivalence.errors import EquivalenceError, InputError
+from equivalence.io.base import LoadedSource
+from equivalence.resources import resource_dir
+from equivalence.sources import SourceReader, discover
+from equivalence.sparql import default_catalogue, parse_query_file, term_text
+from equivalence.store.base import SelectResult, TripleStore
+from equivalence.vocab import GRAPH
+
+__all__ = [
+    "LoadReport",
+    "LoadedSummary",
+    "QueryOutcome",
+    "load_ontology",
+    "load_ontology_triples",
+    "load_paths",
+    "run_query",
+    "statistics",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSummary:
+    """What one source put in the store."""
+
+    name: str
+    path: str
+    counts: Mapping[str, int]
+    quads: int
+    seconds: float
+
+
+@dataclass(slots=True)
+class LoadReport:
+    loaded: list[LoadedSummary] = field(default_factory=list)
+    failed: list[tuple[str, EquivalenceError]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def load_ontology_triples() -> list[Triple]:
+    """The triples of the project's `ontology/*.ttl` files."""
+    triples: list[Triple] = []
+    for path in sorted(resource_dir("ontology").glob("*.ttl")):
+        triples.extend(parse(path=str(path), format=RdfFormat.TURTLE))
+    return triples
+
+
+def load_ontology(store: TripleStore) -> LoadedSummary:
+    """Replaces the ontology graph with the project's `ontology/*.ttl` files."""
+    started = time.perf_counter()
+    triples = load_ontology_triples()
+    store.replace_graphs({GRAPH.ontology: triples})
+    return LoadedSummary(
+        "ontology", str(resource_dir("ontology")), {"triples": len(triples)}, len(triples),
+        time.perf_counter() - started,
+    )
+
+
+def _write(store: TripleStore, source: LoadedSource, started: float) -> LoadedSummary:
+    store.add_quads(source.quads)
+    return LoadedSummary(
+        source.name, str(source.path), dict(source.counts), len(source.quads),
+        time.perf_counter() - started,
+    )
+
+
+def load_paths(
+    store: TripleStore,
+    paths: Iterable[Path],
+    *,
+    on_source: Callable[[SourceReader], None] | None = None,
+    on_loaded: Callable[[LoadedSummary], None] | None = None,
+) -> LoadReport:
+    """Loads the ontology, then every source found at `paths`, each one atomically.
+
+    A source that cannot be read is reported in `failed` and leaves the store as it was; the
+    other sources are still loaded.
+    """
+    report = LoadReport()
+    report.loaded.append(load_ontology(store))
+    readers: list[SourceReader] = []
+    for path in paths:
+        try:
+            readers.extend(discover(path))
+        except InputError as exc:
+            report.failed.append((str(path), exc))
+    for reader in readers:
+        if on_source:
+            on_source(reader)
+        try:
+            started = time.perf_counter()
+            for source in reader.read():
+                summary = _write(store, source, started)
+                report.loaded.append(summary)
+                if on_loaded:
+                    on_loaded(summary)
+                started = time.perf_counter()
+        except EquivalenceError as exc:
+            report.failed.append((reader.label, exc))
+    return report
+
+
+def _rows(result: SelectResult, *keys: str) -> list[dict[str, str]]:
+    return [{k: term_text(row.get(k)) for k in keys} for row in result.rows]
+
+
+def statistics(store: TripleStore) -> dict[str, object]:
+    """Counts per country (standards, units, criteria), per level and sector, ESCO and mappings."""
+    catalogue = default_catalogue()
+    countries: dict[str, dict[str, object]] = {}
+
+    def country(code: str) -> dict[str, object]:
+        return countries.setdefault(
+            code,
+            {"standards": 0, "units": 0, "criteria": 0, "by_level": {}, "by_sector": {}},
+        )
+
+    for row in _rows(catalogue.select(store, "stats-country-counts"), "code", "kind", "count"):
+        country(row["code"])[row["kind"]] = int(row["count"])
+    for row in _rows(catalogue.select(store, "stats-standards-per-level"), "code", "level", "standards"):
+        by_level = country(row["code"])["by_level"]
+        assert isinstance(by_level, dict)
+        by_level[row["level"]] = int(row["standards"])
+    for row in _rows(catalogue.select(store, "stats-standards-per-sector"), "code", "sector", "standards"):
+        by_sector = country(row["code"])["by_sector"]
+        assert isinstance(by_sector, dict)
+        by_sector[row["sector"]] = int(row["standards"])
+    reference = {
+        row["what"]: int(row["count"])
+        for row in _rows(catalogue.select(store, "stats-reference"), "what", "count")
+    }
+    mappings = _rows(catalogue.select(store, "stats-mappings"), "predicate", "status", "mappings")
+    graphs = {
+        row["graph"]: int(row["triples"])
+        for row in _rows(catalogue.select(store, "stats-graphs"), "graph", "triples")
+    }
+    return {
+        "countries": dict(sorted(countries.items())),
+        "reference": reference,
+        "mappings": {
+            "total": sum(int(m["mappings"]) for m in mappings),
+            "by_predicate": mappings,
+        },
+        "graphs": graphs,
+        "triples": sum(graphs.values()),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryOutcome:
+    """The result of a named or ad-hoc query: rows for SELECT, a boolean for ASK, or triples."""
+
+    kind: str
+    select: SelectResult | None = None
+    boolean: bool | None = None
+    triples: tuple[Triple, ...] = ()
+
+
+def run_query(
+    store: TripleStore, name_or_file: str, params: Mapping[str, str] | None = None
+) -> QueryOutcome:
+    """Runs a named query (`queries/NAME.rq`) or a query file, with typed parameters."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        query = parse_query_file(path)
+    else:
+        query = default_catalogue().get(name_or_file)
+    text = query.render(params or {})
+    kind = query.kind
+    if kind == "ASK":
+        return QueryOutcome(kind, boolean=store.ask(text))
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        return QueryOutcome(kind, triples=tuple(store.construct(text)))
+    return QueryOutcome("SELECT", select=store.select(text))
