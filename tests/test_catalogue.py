@@ -23,7 +23,9 @@ def test_every_named_query_has_a_header_and_parses() -> None:
 
 
 def test_check_reports_a_broken_query(tmp_path: Path) -> None:
-    (tmp_path / "broken.rq").write_text("# name: broken\n# description: x\nSELECT ?x WHERE { ?x }\n")
+    (tmp_path / "broken.rq").write_text(
+        "# name: broken\n# description: x\nSELECT ?x WHERE { ?x }\n"
+    )
     assert "broken" in Catalogue(tmp_path).check()
 
 
@@ -86,7 +88,9 @@ def test_parameter_types(value: str, type_: str, expected: object) -> None:
     assert to_term(value, type_) == expected
 
 
-@pytest.mark.parametrize(("value", "type_"), [("4.2", "integer"), ("2024-02-30", "date"), ("yes", "boolean")])
+@pytest.mark.parametrize(
+    ("value", "type_"), [("4.2", "integer"), ("2024-02-30", "date"), ("yes", "boolean")]
+)
 def test_ill_typed_parameters_are_rejected(value: str, type_: str) -> None:
     with pytest.raises(QueryError, match="is not a valid"):
         to_term(value, type_)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from equivalence.errors import InputError
@@ -34,14 +35,18 @@ def _shared_data_readers(folder: Path) -> list[SourceReader]:
 
     parts: list[tuple[str, str, Callable[[Path], Iterator[LoadedSource]]]] = [
         ("esco", "ESCO occupations, skills and ISCO-08 groups", esco.read_esco),
-        ("crosswalks", "occupation classifications and crosswalks", classifications.read_classifications),
+        (
+            "crosswalks",
+            "occupation classifications and crosswalks",
+            classifications.read_classifications,
+        ),
         ("mx", "Mexico: CONOCER register and standards", conocer.read_conocer),
         ("co", "Colombia: SENA norms", sena.read_sena),
         ("cl", "Chile: ChileValora profiles and units", chile.read_chile),
         ("pe", "Peru: MTPE and SINEACE profiles", peru.read_peru),
     ]
     return [
-        SourceReader(label, folder / sub, lambda read=read: read(folder))
+        SourceReader(label, folder / sub, partial(read, folder))
         for sub, label, read in parts
         if (folder / sub).is_dir()
     ]

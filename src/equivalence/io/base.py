@@ -47,7 +47,9 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_csv_rows(path: Path, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+def read_csv_rows(
+    path: Path, required: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yields `(line, row)` for each data row of a UTF-8 CSV file with a header.
 
     `line` is the physical line where the row starts (the header is line 1), so an error can
@@ -69,7 +71,7 @@ def read_csv_rows(path: Path, required: tuple[str, ...] = ()) -> Iterator[tuple[
         for row in reader:
             if None in row:
                 raise InputError(
-                    f"row has {len(header) + len(row[None])} cells but the header has {len(header)}",  # type: ignore[index]
+                    f"row has {len(header) + len(row[None])} cells but the header has {len(header)}",
                     file=path,
                     line=start,
                     code="row-length",
