@@ -46,7 +46,9 @@ def _graph_counts(store: Path) -> dict[str, int]:
     exe = shutil.which("equivalence", path=str(Path(sys.executable).parent)) or "equivalence"
     out = subprocess.run(
         [exe, "--store", str(store), "query", "stats-graphs", "--format", "csv"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()[1:]
     return {line.rsplit(",", 1)[0]: int(line.rsplit(",", 1)[1]) for line in out if line}
 
@@ -62,7 +64,9 @@ def main() -> None:
     for i in range(args.repeat):
         with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks") as tmp:
             store = Path(tmp) / "store"
-            ox_wall, ox_rss, _ = _measure([exe, "--store", str(store), "load", "--quiet", str(args.data)])
+            ox_wall, ox_rss, _ = _measure(
+                [exe, "--store", str(store), "load", "--quiet", str(args.data)]
+            )
             if i == 0:
                 counts = _graph_counts(store)
         rd_wall, rd_rss, rd_out = _measure(
@@ -70,8 +74,13 @@ def main() -> None:
         )
         rd_triples = json.loads(rd_out)["triples"]
         runs.append(
-            {"oxigraph_s": ox_wall, "oxigraph_rss_mib": ox_rss, "rdflib_s": rd_wall,
-             "rdflib_rss_mib": rd_rss, "rdflib_triples": rd_triples}
+            {
+                "oxigraph_s": ox_wall,
+                "oxigraph_rss_mib": ox_rss,
+                "rdflib_s": rd_wall,
+                "rdflib_rss_mib": rd_rss,
+                "rdflib_triples": rd_triples,
+            }
         )
         print(json.dumps(runs[-1]), flush=True)
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -89,14 +98,14 @@ Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} 
 
 | load of all of `../shared/data` | wall (s) | peak RSS (MiB) |
 |---|---:|---:|
-| `equivalence load` into the on-disk embedded store (pyoxigraph) | {med['oxigraph_s']:.1f} | {med['oxigraph_rss_mib']:.0f} |
-| the same sources into a plain rdflib `Dataset` | {med['rdflib_s']:.1f} | {med['rdflib_rss_mib']:.0f} |
-| ratio rdflib / embedded store | {med['rdflib_s'] / med['oxigraph_s']:.2f}× | {med['rdflib_rss_mib'] / med['oxigraph_rss_mib']:.2f}× |
+| `equivalence load` into the on-disk embedded store (pyoxigraph) | {med["oxigraph_s"]:.1f} | {med["oxigraph_rss_mib"]:.0f} |
+| the same sources into a plain rdflib `Dataset` | {med["rdflib_s"]:.1f} | {med["rdflib_rss_mib"]:.0f} |
+| ratio rdflib / embedded store | {med["rdflib_s"] / med["oxigraph_s"]:.2f}× | {med["rdflib_rss_mib"] / med["oxigraph_rss_mib"]:.2f}× |
 
-Targets: ≤ {TARGET_SECONDS:.0f} s wall ({'met' if ok_time else 'NOT met'}), ≤ {TARGET_RSS_GIB:.0f} GiB peak RSS
-({'met' if ok_rss else 'NOT met'}). Both timings include parsing the source files; the embedded-store run
+Targets: ≤ {TARGET_SECONDS:.0f} s wall ({"met" if ok_time else "NOT met"}), ≤ {TARGET_RSS_GIB:.0f} GiB peak RSS
+({"met" if ok_rss else "NOT met"}). Both timings include parsing the source files; the embedded-store run
 also includes the ontology and opening the on-disk store. Triples in the store: {total:,}
-(rdflib: {int(med['rdflib_triples']):,}).
+(rdflib: {int(med["rdflib_triples"]):,}).
 
 | named graph | triples |
 |---|---:|

@@ -133,7 +133,9 @@ def _query(args: argparse.Namespace, store: TripleStore) -> int:
     if outcome.select is not None:
         sys.stdout.write(render_select(outcome.select, args.format))
     elif outcome.boolean is not None:
-        print(json.dumps({"boolean": outcome.boolean}) if args.format == "json" else outcome.boolean)
+        print(
+            json.dumps({"boolean": outcome.boolean}) if args.format == "json" else outcome.boolean
+        )
     else:
         sys.stdout.write(render_triples(outcome.triples))
     return EXIT_OK

@@ -16,7 +16,6 @@ from equivalence.vocab import PREFIXES
 __all__ = ["render_select", "render_triples", "term_json"]
 
 
-
 def term_json(term: Term) -> dict[str, Any]:
     """A term in the SPARQL 1.1 Query Results JSON format."""
     if isinstance(term, NamedNode):
@@ -48,9 +47,7 @@ def render_select(result: SelectResult, fmt: str) -> str:
             {
                 "head": {"vars": list(result.variables)},
                 "results": {
-                    "bindings": [
-                        {k: term_json(v) for k, v in row.items()} for row in result.rows
-                    ]
+                    "bindings": [{k: term_json(v) for k, v in row.items()} for row in result.rows]
                 },
             },
             ensure_ascii=False,

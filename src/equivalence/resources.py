@@ -26,4 +26,6 @@ def resource_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"resource folder {name!r} not found (looked in {packaged}, {checkout})")
+    raise FileNotFoundError(
+        f"resource folder {name!r} not found (looked in {packaged}, {checkout})"
+    )

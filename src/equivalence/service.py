@@ -64,7 +64,10 @@ def load_ontology(store: TripleStore) -> LoadedSummary:
     triples = load_ontology_triples()
     store.replace_graphs({GRAPH.ontology: triples})
     return LoadedSummary(
-        "ontology", str(resource_dir("ontology")), {"triples": len(triples)}, len(triples),
+        "ontology",
+        str(resource_dir("ontology")),
+        {"triples": len(triples)},
+        len(triples),
         time.perf_counter() - started,
     )
 
@@ -72,7 +75,10 @@ def load_ontology(store: TripleStore) -> LoadedSummary:
 def _write(store: TripleStore, source: LoadedSource, started: float) -> LoadedSummary:
     store.add_quads(source.quads)
     return LoadedSummary(
-        source.name, str(source.path), dict(source.counts), len(source.quads),
+        source.name,
+        str(source.path),
+        dict(source.counts),
+        len(source.quads),
         time.perf_counter() - started,
     )
 
@@ -130,11 +136,15 @@ def statistics(store: TripleStore) -> dict[str, object]:
 
     for row in _rows(catalogue.select(store, "stats-country-counts"), "code", "kind", "count"):
         country(row["code"])[row["kind"]] = int(row["count"])
-    for row in _rows(catalogue.select(store, "stats-standards-per-level"), "code", "level", "standards"):
+    for row in _rows(
+        catalogue.select(store, "stats-standards-per-level"), "code", "level", "standards"
+    ):
         by_level = country(row["code"])["by_level"]
         assert isinstance(by_level, dict)
         by_level[row["level"]] = int(row["standards"])
-    for row in _rows(catalogue.select(store, "stats-standards-per-sector"), "code", "sector", "standards"):
+    for row in _rows(
+        catalogue.select(store, "stats-standards-per-sector"), "code", "sector", "standards"
+    ):
         by_sector = country(row["code"])["by_sector"]
         assert isinstance(by_sector, dict)
         by_sector[row["sector"]] = int(row["standards"])

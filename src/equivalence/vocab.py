@@ -25,6 +25,8 @@ __all__ = [
     "OCCUPATION_SCHEMES",
     "OWL",
     "PREFIXES",
+    "REVIEW_STATUSES",
+    "STATUSES",
     "PROV",
     "RDF",
     "RDFS",
@@ -45,10 +47,12 @@ __all__ = [
     "level_scheme_iri",
     "occupation_concept_iri",
     "occupation_scheme",
+    "review_status_iri",
     "sector_iri",
     "slug",
     "source_record_iri",
     "standard_iri",
+    "status_iri",
     "unit_iri",
 ]
 
@@ -207,6 +211,24 @@ def criterion_kind_iri(kind: str) -> NamedNode:
     return KIND_NS.term(CRITERION_KINDS[kind])
 
 
+STATUSES: Final = ("active", "inactive", "withdrawn", "draft")
+REVIEW_STATUSES: Final = ("proposed", "accepted", "rejected", "recognised")
+
+
+def status_iri(status: str) -> NamedNode:
+    """The life-cycle status of a standard: active, inactive, withdrawn or draft."""
+    if status not in STATUSES:
+        raise KeyError(f"unknown status {status!r}; known: {', '.join(STATUSES)}")
+    return NamedNode(f"{BASE}status/{status}")
+
+
+def review_status_iri(status: str) -> NamedNode:
+    """The review status of a mapping: proposed, accepted, rejected or recognised."""
+    if status not in REVIEW_STATUSES:
+        raise KeyError(f"unknown review status {status!r}; known: {', '.join(REVIEW_STATUSES)}")
+    return NamedNode(f"{BASE}review-status/{status}")
+
+
 def level_scheme_iri(country: str) -> NamedNode:
     """The SKOS concept scheme of one country's qualification levels."""
     return NamedNode(f"{LEVEL_NS}{country}")
@@ -245,14 +267,24 @@ _ISCO = OccupationScheme("ISCO-08", ESCO_SCHEME.isco, f"{ESCO_ISCO}C")
 
 OCCUPATION_SCHEMES: Final[Mapping[str, OccupationScheme]] = {
     "ISCO-08": _ISCO,
-    "SINCO": OccupationScheme("SINCO", ID.term("classification/sinco2011"), f"{ID}classification/sinco2011/"),
-    "CNO-MX": OccupationScheme("CNO-MX", ID.term("classification/cno-mx"), f"{ID}classification/cno-mx/"),
-    "CUOC": OccupationScheme("CUOC", ID.term("classification/cuoc2022"), f"{ID}classification/cuoc2022/"),
+    "SINCO": OccupationScheme(
+        "SINCO", ID.term("classification/sinco2011"), f"{ID}classification/sinco2011/"
+    ),
+    "CNO-MX": OccupationScheme(
+        "CNO-MX", ID.term("classification/cno-mx"), f"{ID}classification/cno-mx/"
+    ),
+    "CUOC": OccupationScheme(
+        "CUOC", ID.term("classification/cuoc2022"), f"{ID}classification/cuoc2022/"
+    ),
     "CIUO-08.CL": OccupationScheme(
         "CIUO-08.CL", ID.term("classification/ciuo08cl"), f"{ID}classification/ciuo08cl/"
     ),
-    "CNO-PE": OccupationScheme("CNO-PE", ID.term("classification/cno-pe"), f"{ID}classification/cno-pe/"),
-    "ESCO": OccupationScheme("ESCO", ESCO_SCHEME.occupations, "http://data.europa.eu/esco/occupation/"),
+    "CNO-PE": OccupationScheme(
+        "CNO-PE", ID.term("classification/cno-pe"), f"{ID}classification/cno-pe/"
+    ),
+    "ESCO": OccupationScheme(
+        "ESCO", ESCO_SCHEME.occupations, "http://data.europa.eu/esco/occupation/"
+    ),
 }
 
 _SCHEME_ALIASES: Final[Mapping[str, str]] = {

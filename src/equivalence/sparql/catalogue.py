@@ -40,7 +40,15 @@ __all__ = [
 ]
 
 ParamType = TypingLiteral["iri", "string", "integer", "decimal", "boolean", "date", "country"]
-_PARAM_TYPES: tuple[str, ...] = ("iri", "string", "integer", "decimal", "boolean", "date", "country")
+_PARAM_TYPES: tuple[str, ...] = (
+    "iri",
+    "string",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "country",
+)
 _VALUES_MARK = re.compile(r"^[ \t]*#@values[ \t]*$", re.MULTILINE)
 _HEADER = re.compile(r"^#\s*(name|description|param|title):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)(\s+optional)?\s*(?:--\s*(.*))?$")
@@ -75,7 +83,9 @@ class NamedQuery:
         unknown = sorted(set(given) - {p.name for p in self.parameters})
         if unknown:
             known = ", ".join(p.name for p in self.parameters) or "none"
-            raise QueryError(f"query {self.name!r} has no parameter {', '.join(unknown)} (has: {known})")
+            raise QueryError(
+                f"query {self.name!r} has no parameter {', '.join(unknown)} (has: {known})"
+            )
         cells: list[str] = []
         names: list[str] = []
         for param in self.parameters:
@@ -108,7 +118,9 @@ def to_term(value: object, type_: str, name: str = "value") -> NamedNode | Liter
         if type_ == "country":
             code = raw.upper()
             if code not in COUNTRIES:
-                raise QueryError(f"{name}: unknown country {raw!r}; use one of {', '.join(COUNTRIES)}")
+                raise QueryError(
+                    f"{name}: unknown country {raw!r}; use one of {', '.join(COUNTRIES)}"
+                )
             return country_iri(code)
         if type_ == "integer":
             return Literal(str(int(raw)), datatype=XSD.integer)
@@ -199,8 +211,10 @@ class Catalogue:
         empty = Store()
         problems: dict[str, str] = {}
         for query in self._queries.values():
-            text = query.render({}) if not any(not p.optional for p in query.parameters) else (
-                _VALUES_MARK.sub(lambda _: "", query.text)
+            text = (
+                query.render({})
+                if not any(not p.optional for p in query.parameters)
+                else (_VALUES_MARK.sub(lambda _: "", query.text))
             )
             try:
                 empty.query(text)
