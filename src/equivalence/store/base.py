@@ -6,15 +6,29 @@ RDF terms crossing this interface are pyoxigraph terms (`NamedNode`, `Literal`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-__all__ = ["SelectResult", "Term", "TripleStore"]
+__all__ = [
+    "STAGING_PREFIX",
+    "SelectResult",
+    "Term",
+    "TripleStore",
+    "ntriples",
+    "quads_by_graph",
+    "replace_graphs_update",
+]
 
 Term = NamedNode | Literal | BlankNode | Triple
+
+# Backends that write through staging graphs name them `urn:equivalence:staging:<uuid>:<n>`:
+# unique per write (two writers never share one) and valid whatever the target IRI
+# (`<target>#staging` is not an IRI when the target already has a fragment). `graphs()` never
+# lists them.
+STAGING_PREFIX = "urn:equivalence:staging:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,9 @@ class TripleStore(Protocol):
         """Replaces each named graph's content with the given triples, atomically."""
         ...
 
-    def drop_graph(self, graph: NamedNode) -> None: ...
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Removes a named graph; nothing happens if it does not exist."""
+        ...
 
     def graphs(self) -> list[NamedNode]:
         """The names of the non-empty named graphs."""
@@ -65,15 +81,28 @@ class TripleStore(Protocol):
         """Every triple of one named graph."""
         ...
 
-    def select(self, query: str) -> SelectResult: ...
+    def select(self, query: str) -> SelectResult:
+        """Runs a SELECT query with the union of the named graphs as its default graph.
 
-    def ask(self, query: str) -> bool: ...
+        Raises `QueryError` for bad syntax or another query form, `StoreError` otherwise.
+        """
+        ...
 
-    def construct(self, query: str) -> list[Triple]: ...
+    def ask(self, query: str) -> bool:
+        """Runs an ASK query (default graph: the union of the named graphs)."""
+        ...
 
-    def update(self, update: str) -> None: ...
+    def construct(self, query: str) -> list[Triple]:
+        """Runs a CONSTRUCT or DESCRIBE query (default graph: the union of the named graphs)."""
+        ...
 
-    def close(self) -> None: ...
+    def update(self, update: str) -> None:
+        """Runs a SPARQL update in one transaction; its default graph is the real default graph."""
+        ...
+
+    def close(self) -> None:
+        """Releases the store; closing twice is harmless."""
+        ...
 
 
 def quads_by_graph(quads: Iterable[Quad]) -> dict[NamedNode, list[Triple]]:
@@ -85,3 +114,28 @@ def quads_by_graph(quads: Iterable[Quad]) -> dict[NamedNode, list[Triple]]:
             raise ValueError(f"quad outside a named graph: {quad}")
         grouped.setdefault(graph, []).append(quad.triple)
     return grouped
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """Triples as an N-Triples document (every term in its escaped N-Triples form)."""
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data
+
+
+def replace_graphs_update(
+    graphs: Mapping[NamedNode, Sequence[Triple]], *, replace: bool = True
+) -> str:
+    """One SPARQL update that empties each graph (when `replace`) and inserts its triples.
+
+    Every value enters the update as a serialised RDF term; a server runs it in one transaction.
+    """
+    operations = [f"DROP SILENT GRAPH {graph}" for graph in graphs] if replace else []
+    blocks = [
+        f"GRAPH {graph} {{\n{ntriples(triples).decode()}}}"
+        for graph, triples in graphs.items()
+        if triples
+    ]
+    if blocks:
+        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pyoxigraph import (
@@ -17,29 +18,46 @@ from pyoxigraph import (
 )
 
 from equivalence.errors import QueryError, StoreError
-from equivalence.store.base import SelectResult, Term
+from equivalence.store.base import (
+    STAGING_PREFIX,
+    SelectResult,
+    quads_by_graph,
+    replace_graphs_update,
+)
 
 __all__ = ["OxigraphStore"]
 
-# Above this many quads a write goes through a staging graph and bulk loading, then one
-# atomic SPARQL update moves it in place; below it, one transaction is faster.
-_BULK_THRESHOLD = 200_000
-
 
 class OxigraphStore:
-    """A pyoxigraph `Store`; `path=None` keeps it in memory."""
+    """A pyoxigraph `Store`; `path=None` keeps it in memory.
 
-    def __init__(self, path: Path | None = None) -> None:
+    From `staging_threshold` quads up, a write bulk-loads into staging graphs and one SPARQL
+    update (one transaction) moves them in place; below it, one transaction is faster.
+    Staging graphs are visible to concurrent readers until that update ran.
+    """
+
+    def __init__(self, path: Path | None = None, *, staging_threshold: int = 200_000) -> None:
         self.path = path
         self.descriptor = f"oxigraph:{path}" if path else "oxigraph:memory"
+        self.staging_threshold = staging_threshold
+        self._handle: Store | None
         try:
             if path is not None:
                 path.mkdir(parents=True, exist_ok=True)
-                self._store = Store(str(path))
+                self._handle = Store(str(path))
             else:
-                self._store = Store()
+                self._handle = Store()
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({self.descriptor!r})"
+
+    @property
+    def _store(self) -> Store:
+        if self._handle is None:
+            raise StoreError(f"the store {self.descriptor} is closed")
+        return self._handle
 
     @property
     def raw(self) -> Store:
@@ -50,59 +68,62 @@ class OxigraphStore:
         for quad in quads:
             if isinstance(quad.graph_name, DefaultGraph):
                 raise StoreError(f"quad outside a named graph: {quad}")
+        if not quads:
+            return
         try:
-            if len(quads) < _BULK_THRESHOLD:
-                self._store.extend(quads)
+            if len(quads) < self.staging_threshold:
+                self._store.extend(quads)  # one transaction
             else:
-                self._bulk_add_atomically(quads)
-        except OSError as exc:
+                self._write_staged(quads_by_graph(quads), replace=False)
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"write failed, nothing was written: {exc}") from exc
 
-    def _bulk_add_atomically(self, quads: Sequence[Quad]) -> None:
-        """Bulk-loads into staging graphs, then merges them in one transaction."""
-        staging: dict[NamedNode, NamedNode] = {}
-        for quad in quads:
-            graph = quad.graph_name
-            assert isinstance(graph, NamedNode)
-            if graph not in staging:
-                staging[graph] = NamedNode(f"{graph.value}#staging")
-        try:
-            self._store.bulk_extend(
-                Quad(q.subject, q.predicate, q.object, staging[q.graph_name])  # type: ignore[index]
-                for q in quads
-            )
-            self._store.update(
-                " ;\n".join(f"ADD {stage} TO {target}" for target, stage in staging.items())
-            )
-        finally:
-            for stage in staging.values():
-                self._store.remove_graph(stage)
-
     def replace_graphs(self, graphs: dict[NamedNode, Sequence[Triple]]) -> None:
-        staged = {g: NamedNode(f"{g.value}#staging") for g in graphs}
+        if not graphs:
+            return
+        try:
+            if sum(len(triples) for triples in graphs.values()) < self.staging_threshold:
+                self._store.update(replace_graphs_update(graphs))  # one transaction
+            else:
+                self._write_staged(graphs, replace=True)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"write failed, nothing was replaced: {exc}") from exc
+
+    def _write_staged(self, graphs: Mapping[NamedNode, Sequence[Triple]], *, replace: bool) -> None:
+        """Bulk-loads into staging graphs, then moves them onto their targets in one update."""
+        run = uuid.uuid4()
+        staging = {
+            target: NamedNode(f"{STAGING_PREFIX}{run}:{n}") for n, target in enumerate(graphs)
+        }
+        operations: list[str] = []
+        for target, stage in staging.items():
+            if replace:
+                operations.append(f"DROP SILENT GRAPH {target}")
+            operations.append(f"ADD SILENT {stage} TO {target}")
         try:
             self._store.bulk_extend(
-                Quad(t.subject, t.predicate, t.object, staged[g])
+                Quad(t.subject, t.predicate, t.object, staging[g])
                 for g, triples in graphs.items()
                 for t in triples
             )
-            # one update = one transaction: every target is replaced, or none is
-            self._store.update(
-                " ;\n".join(f"MOVE SILENT {stage} TO {target}" for target, stage in staged.items())
-            )
-        except OSError as exc:
-            raise StoreError(f"write failed, nothing was replaced: {exc}") from exc
+            # one update = one transaction: every target changes, or none does
+            self._store.update(" ;\n".join(operations))
         finally:
-            for stage in staged.values():
+            for stage in staging.values():
                 self._store.remove_graph(stage)
 
     def drop_graph(self, graph: NamedNode) -> None:
         self._store.remove_graph(graph)
 
     def graphs(self) -> list[NamedNode]:
-        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
+        store = self._store
+        names = [
+            g
+            for g in store.named_graphs()
+            if isinstance(g, NamedNode) and not g.value.startswith(STAGING_PREFIX)
+        ]
         return sorted(
-            (g for g in names if next(iter(self._store.quads_for_pattern(None, None, None, g)), None)),
+            (g for g in names if next(iter(store.quads_for_pattern(None, None, None, g)), None)),
             key=lambda g: g.value,
         )
 
@@ -119,7 +140,7 @@ class OxigraphStore:
             return self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
     def select(self, query: str) -> SelectResult:
@@ -131,7 +152,7 @@ class OxigraphStore:
             {name: value for name in variables if (value := solution[name]) is not None}
             for solution in result
         )
-        return SelectResult(variables, rows)  # type: ignore[arg-type]
+        return SelectResult(variables, rows)
 
     def ask(self, query: str) -> bool:
         result = self._run(query)
@@ -150,9 +171,13 @@ class OxigraphStore:
             self._store.update(update)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"update failed: {exc}") from exc
 
     def close(self) -> None:
+        """Flushes an on-disk store and releases it (its directory can then be reopened)."""
+        if self._handle is None:
+            return
         if self.path is not None:
-            self._store.flush()
+            self._handle.flush()
+        self._handle = None
