@@ -9,6 +9,18 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from equivalence.vocab import EQ, PROV, RDF, XSD, source_record_iri
 
+# Built once: a Namespace attribute creates a new term on every access.
+_TYPE = RDF.type
+_SOURCE_RECORD = EQ.SourceRecord
+_SOURCE_FILE = EQ.sourceFile
+_SOURCE_ROW = EQ.sourceRow
+_DERIVED_FROM = PROV.wasDerivedFrom
+_STATEMENT = RDF.Statement
+_SUBJECT = RDF.subject
+_PREDICATE = RDF.predicate
+_OBJECT = RDF.object
+_INTEGER = XSD.integer
+
 __all__ = ["Object", "QuadBuilder", "boolean", "date_literal", "integer", "text"]
 
 Object = NamedNode | Literal | BlankNode
@@ -44,6 +56,8 @@ class QuadBuilder:
         self.path = path
         self.quads: list[Quad] = []
         self._records: set[int] = set()
+        self._record_prefix = source_record_iri(dataset, path, 0).value[: -len("0")]
+        self._file = Literal(path)
 
     def add(self, subject: NamedNode | BlankNode, predicate: NamedNode, obj: Object) -> None:
         self.quads.append(Quad(subject, predicate, obj, self.graph))
@@ -61,17 +75,20 @@ class QuadBuilder:
 
     def record(self, row: int) -> NamedNode:
         """The IRI of the source record for `row`, described once (file and row number)."""
-        iri = source_record_iri(self.dataset, self.path, row)
+        iri = NamedNode(f"{self._record_prefix}{row}")
         if row not in self._records:
             self._records.add(row)
-            self.add(iri, RDF.type, EQ.SourceRecord)
-            self.add(iri, EQ.sourceFile, Literal(self.path))
-            self.add(iri, EQ.sourceRow, integer(row))
+            graph = self.graph
+            self.quads += (
+                Quad(iri, _TYPE, _SOURCE_RECORD, graph),
+                Quad(iri, _SOURCE_FILE, self._file, graph),
+                Quad(iri, _SOURCE_ROW, Literal(str(row), datatype=_INTEGER), graph),
+            )
         return iri
 
     def derived(self, subject: NamedNode, row: int) -> None:
         """Records that `subject` was read from `row` of this source."""
-        self.add(subject, PROV.wasDerivedFrom, self.record(row))
+        self.quads.append(Quad(subject, _DERIVED_FROM, self.record(row), self.graph))
 
     def reified(self, subject: NamedNode, predicate: NamedNode, obj: Object, row: int) -> None:
         """Adds a statement and, on its source record, the statement itself (rdf:Statement).
@@ -79,9 +96,12 @@ class QuadBuilder:
         For statements that are a row of their own (a relation, a crosswalk line), the record
         is the reification, so a query can find file and row of that very statement.
         """
-        self.add(subject, predicate, obj)
         record = self.record(row)
-        self.add(record, RDF.type, RDF.Statement)
-        self.add(record, RDF.subject, subject)
-        self.add(record, RDF.predicate, predicate)
-        self.add(record, RDF.object, obj)
+        graph = self.graph
+        self.quads += (
+            Quad(subject, predicate, obj, graph),
+            Quad(record, _TYPE, _STATEMENT, graph),
+            Quad(record, _SUBJECT, subject, graph),
+            Quad(record, _PREDICATE, predicate, graph),
+            Quad(record, _OBJECT, obj, graph),
+        )

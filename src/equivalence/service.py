@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from equivalence.errors import EquivalenceError, InputError
 from equivalence.io.base import LoadedSource
@@ -15,7 +16,7 @@ from equivalence.resources import resource_dir
 from equivalence.sources import SourceReader, discover
 from equivalence.sparql import default_catalogue, parse_query_file, term_text
 from equivalence.store.base import SelectResult, TripleStore
-from equivalence.vocab import GRAPH
+from equivalence.vocab import EQ, GRAPH
 
 __all__ = [
     "LoadReport",
@@ -50,25 +51,34 @@ class LoadReport:
         return not self.failed
 
 
+def _ontology_files() -> list[Path]:
+    return sorted(resource_dir("ontology").glob("*.ttl"))
+
+
 def load_ontology_triples() -> list[Triple]:
     """The triples of the project's `ontology/*.ttl` files."""
     triples: list[Triple] = []
-    for path in sorted(resource_dir("ontology").glob("*.ttl")):
+    for path in _ontology_files():
         triples.extend(parse(path=str(path), format=RdfFormat.TURTLE))
     return triples
 
 
 def load_ontology(store: TripleStore) -> LoadedSummary:
-    """Replaces the ontology graph with the project's `ontology/*.ttl` files."""
+    """Replaces the ontology graph with the project's `ontology/*.ttl` files, unless it holds them.
+
+    The graph records the SHA-256 digest of the files it came from, so loading again the same
+    ontology changes nothing (its blank nodes would otherwise be new ones each time).
+    """
     started = time.perf_counter()
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in _ontology_files())).hexdigest()
+    folder = str(resource_dir("ontology"))
+    if default_catalogue().ask(store, "graph-digest", graph=GRAPH.ontology, digest=digest):
+        return LoadedSummary("ontology (unchanged)", folder, {}, 0, time.perf_counter() - started)
     triples = load_ontology_triples()
+    triples.append(Triple(GRAPH.ontology, EQ.contentDigest, Literal(digest)))
     store.replace_graphs({GRAPH.ontology: triples})
     return LoadedSummary(
-        "ontology",
-        str(resource_dir("ontology")),
-        {"triples": len(triples)},
-        len(triples),
-        time.perf_counter() - started,
+        "ontology", folder, {"triples": len(triples)}, len(triples), time.perf_counter() - started
     )
 
 

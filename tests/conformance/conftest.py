@@ -155,6 +155,9 @@ class _FailingStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
+    def __contains__(self, quad: Any) -> bool:
+        return quad in self._inner
+
     @staticmethod
     def _half_then_fail(items: Any) -> Iterator[Any]:
         items = list(items)

@@ -266,8 +266,10 @@ def test_writes_through_either_path_give_the_same_store(
     backend: Backend, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = backend.store
-    if path == "staged":  # every write goes through staging graphs
+    if path == "staged":  # every write goes through staging graphs or the bulk loader
         monkeypatch.setattr(store, "staging_threshold", 0)
+        if hasattr(store, "bulk_threshold"):
+            monkeypatch.setattr(store, "bulk_threshold", 0)
     store.add_quads(quads_in(G1, 3) + quads_in(G3, 2) + [Quad(S1, P, TRICKY_LITERALS[8], G3)])
     store.add_quads(quads_in(G3, 4, "more"))
     store.add_quads([])
@@ -289,6 +291,8 @@ def test_a_write_that_fails_midway_changes_nothing(
     before = dump(store)
     if path == "staged":
         monkeypatch.setattr(store, "staging_threshold", 0)
+        if hasattr(store, "bulk_threshold"):
+            monkeypatch.setattr(store, "bulk_threshold", 0)
     backend.break_writes(monkeypatch)
     with pytest.raises(StoreError, match="injected"):
         if write == "add_quads":

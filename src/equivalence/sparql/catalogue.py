@@ -203,6 +203,9 @@ class Catalogue:
     def select(self, store: TripleStore, name: str, **params: object) -> SelectResult:
         return store.select(self.get(name).render(params))
 
+    def ask(self, store: TripleStore, name: str, **params: object) -> bool:
+        return store.ask(self.get(name).render(params))
+
     def check(self) -> dict[str, str]:
         """Parses every query (rendered with its parameters unbound) on an empty store.
 

@@ -21,7 +21,6 @@ from equivalence.errors import QueryError, StoreError
 from equivalence.store.base import (
     STAGING_PREFIX,
     SelectResult,
-    quads_by_graph,
     replace_graphs_update,
 )
 
@@ -31,15 +30,25 @@ __all__ = ["OxigraphStore"]
 class OxigraphStore:
     """A pyoxigraph `Store`; `path=None` keeps it in memory.
 
-    From `staging_threshold` quads up, a write bulk-loads into staging graphs and one SPARQL
-    update (one transaction) moves them in place; below it, one transaction is faster.
-    Staging graphs are visible to concurrent readers until that update ran.
+    Writes below `bulk_threshold` quads are one transaction. Larger additions use pyoxigraph's
+    bulk loader (a transaction of a million quads on disk is ~4x slower and takes ~1.5 GB more):
+    only quads not yet in the store are bulk-loaded, and if the write fails they are removed
+    again, so the store is left as it was. Large replacements bulk-load into staging graphs that
+    one SPARQL update (one transaction) moves in place; staging graphs are visible to concurrent
+    readers until then.
     """
 
-    def __init__(self, path: Path | None = None, *, staging_threshold: int = 200_000) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        staging_threshold: int = 200_000,
+        bulk_threshold: int = 20_000,
+    ) -> None:
         self.path = path
         self.descriptor = f"oxigraph:{path}" if path else "oxigraph:memory"
         self.staging_threshold = staging_threshold
+        self.bulk_threshold = bulk_threshold
         self._handle: Store | None
         try:
             if path is not None:
@@ -70,12 +79,23 @@ class OxigraphStore:
                 raise StoreError(f"quad outside a named graph: {quad}")
         if not quads:
             return
+        if len(quads) >= self.bulk_threshold:
+            self._bulk_add(quads)
+            return
         try:
-            if len(quads) < self.staging_threshold:
-                self._store.extend(quads)  # one transaction
-            else:
-                self._write_staged(quads_by_graph(quads), replace=False)
+            self._store.extend(quads)  # one transaction
         except (OSError, RuntimeError) as exc:
+            raise StoreError(f"write failed, nothing was written: {exc}") from exc
+
+    def _bulk_add(self, quads: Sequence[Quad]) -> None:
+        """Bulk-loads the quads the store lacks; on failure removes them again."""
+        store = self._store
+        new = [q for q in quads if q not in store]
+        try:
+            store.bulk_extend(new)
+        except (OSError, RuntimeError) as exc:
+            for quad in new:
+                store.remove(quad)
             raise StoreError(f"write failed, nothing was written: {exc}") from exc
 
     def replace_graphs(self, graphs: dict[NamedNode, Sequence[Triple]]) -> None:
