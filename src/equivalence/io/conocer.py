@@ -40,7 +40,7 @@ from equivalence import vocab
 from equivalence.errors import InputError
 from equivalence.io.base import LoadedSource, read_text
 from equivalence.rdf import QuadBuilder, date_literal, integer, text
-from equivalence.vocab import DCTERMS, EQ, RDF, SKOS, XSD
+from equivalence.vocab import DCTERMS, EQ, RDF, SKOS, XSD, status_iri
 
 __all__ = ["parse_ec_sheet", "read_conocer"]
 
@@ -50,7 +50,7 @@ REGISTER = "mx/conocer_register.json"
 EC0217_JSON = "mx/EC0217.01.json"
 EC0249_SHEET = "mx/EC0249_ficha.txt"
 
-# Notations of the ontology's status concepts (eq:status is to take their IRIs once vocab has them).
+# Statuses of the ontology (vocab.status_iri).
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"
 
@@ -246,7 +246,7 @@ def _read_register(path: Path) -> tuple[LoadedSource, dict[str, str], dict[str, 
         builder.derived(std, position)
         builder.add(std, SKOS.prefLabel, text(title, "es"))
         builder.add(std, EQ.level, vocab.level_iri(COUNTRY, level))
-        builder.add(std, EQ.status, Literal(STATUS_ACTIVE))
+        builder.add(std, EQ.status, status_iri(STATUS_ACTIVE))
         sector = _field(record, "secProductivo", path, line, required=False)
         if sector:
             builder.add(std, EQ.sector, describe.sector(sector, position))
@@ -348,7 +348,7 @@ def _read_structured(path: Path, register: dict[str, str], titles: dict[str, str
             ) from None
     if "isActive" in doc:
         status = STATUS_ACTIVE if doc["isActive"] is True else STATUS_INACTIVE
-        builder.add(std, EQ.status, Literal(status))
+        builder.add(std, EQ.status, status_iri(status))
     source.count("standards")
     elements = doc.get("elements")
     if not isinstance(elements, list) or not elements:

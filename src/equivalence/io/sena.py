@@ -35,7 +35,7 @@ from equivalence import vocab
 from equivalence.errors import InputError
 from equivalence.io.base import LoadedSource, read_csv_rows
 from equivalence.rdf import QuadBuilder, text
-from equivalence.vocab import DCTERMS, EQ, RDF, SKOS
+from equivalence.vocab import DCTERMS, EQ, RDF, SKOS, status_iri
 
 __all__ = ["PLACEHOLDER_CODES", "read_sena"]
 
@@ -44,7 +44,7 @@ DATASET = "sena"
 BY_PROGRAM = "co/sena_nscl_by_program.csv"
 DOCUMENTS = "co/sena_nscl_documents.csv"
 
-# The notation of the ontology's status concept (eq:status is to take its IRI once vocab has one).
+# Status of the ontology (vocab.status_iri).
 STATUS_WITHDRAWN = "withdrawn"
 PLACEHOLDER_CODES = frozenset({"999999999"})
 
@@ -247,7 +247,7 @@ def read_sena(data_dir: Path) -> Iterator[LoadedSource]:
         if row.version:
             builder.add(norm, EQ.version, Literal(row.version))
         if row.replaced_by:
-            builder.add(norm, EQ.status, Literal(STATUS_WITHDRAWN))
+            builder.add(norm, EQ.status, status_iri(STATUS_WITHDRAWN))
             builder.add(norm, DCTERMS.isReplacedBy, vocab.standard_iri(COUNTRY, row.replaced_by))
         if row.mesa:
             name, mesa_code = row.mesa
