@@ -146,7 +146,8 @@ def test_all_mexican_standards_with_their_levels(store: Store, data_dir: Path) -
         1477
     )
     assert count(
-        store, 'SELECT (COUNT(?s) AS ?n) WHERE { ?s a eq:ConocerStandard ; eq:status <https://w3id.org/equivalence/status/active> }'
+        store,
+        "SELECT (COUNT(?s) AS ?n) WHERE { ?s a eq:ConocerStandard ; eq:status <https://w3id.org/equivalence/status/active> }",
     ) == (1477)
 
 
@@ -353,7 +354,8 @@ def test_sena_norms(store: Store, data_dir: Path) -> None:
     ) == [{"label": "SECTOR ELÉCTRICO", "notation": "80101"}]
     old = vocab.standard_iri("CO", "280101128").value
     assert rows(
-        store, f'SELECT ?n WHERE {{ <{old}> dcterms:isReplacedBy ?n ; eq:status <https://w3id.org/equivalence/status/withdrawn> }}'
+        store,
+        f"SELECT ?n WHERE {{ <{old}> dcterms:isReplacedBy ?n ; eq:status <https://w3id.org/equivalence/status/withdrawn> }}",
     ) == [{"n": inspected}]
     # "not stated" mesas are not committees.
     unstated = vocab.standard_iri("CO", "290201193").value
