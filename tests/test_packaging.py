@@ -38,7 +38,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_holds_every_resource_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for folder in ("ontology", "queries", "sample"):
+    for folder in ("ontology", "shapes", "queries", "sample"):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file():
                 packaged = f"equivalence/data/{folder}/{path.relative_to(ROOT / folder).as_posix()}"
