@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad
 
 from equivalence.errors import InputError
+from equivalence.vocab import slug
 
-__all__ = ["LoadedSource", "read_csv_rows", "read_text"]
+__all__ = [
+    "LoadedSource",
+    "clean_spaces",
+    "codeless_key",
+    "read_csv_rows",
+    "read_text",
+    "source_url",
+]
 
 
 @dataclass(slots=True)
@@ -29,6 +38,32 @@ class LoadedSource:
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_spaces(value: str) -> str:
+    """A cell with any run of whitespace (NBSP and line breaks included) folded to one space."""
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def codeless_key(title: str) -> str:
+    """The identity of a standard with no public code: what `vocab.standard_iri` gets instead."""
+    return f"titulo-{slug(title)}"
+
+
+def source_url(value: str, path: Path, line: int) -> NamedNode | None:
+    """The `source_url` cell as an IRI (None when empty); an invalid one is an InputError."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return NamedNode(value)
+    except ValueError:
+        raise InputError(
+            f"source_url {value!r} is not a valid IRI", file=path, line=line, column="source_url"
+        ) from None
 
 
 def read_text(path: Path) -> str:

@@ -35,7 +35,7 @@ from pyoxigraph import Literal, NamedNode
 
 from equivalence import vocab
 from equivalence.errors import InputError
-from equivalence.io.base import LoadedSource, read_csv_rows
+from equivalence.io.base import LoadedSource, clean_spaces, codeless_key, read_csv_rows, source_url
 from equivalence.rdf import QuadBuilder, boolean, text
 from equivalence.vocab import DCTERMS, EQ, RDF, SKOS
 
@@ -51,35 +51,13 @@ CODELESS_NOTE = "No public code: the identity of this profile is derived from it
 _NEW_CODE = re.compile(r"^([PU])-(\d{4})-(\d{4})-(\d{3})-V(\d{2})$")
 _OLD_CODE = re.compile(r"^[A-Z]{2,}\d+$")
 _LEVEL = re.compile(r"^N(\d)\b")
-_WS = re.compile(r"\s+")
 _PER_ALONE = re.compile(r"\s*\(per [^)]*\)")
 _PER_INSIDE = re.compile(r",\s*per [^)]*\)")
 
 
-def _clean(value: str) -> str:
-    return _WS.sub(" ", value).strip()
-
-
 def _name(value: str) -> str:
     """A sector or subsector without the data folder's "(per …)" annotations."""
-    return _clean(_PER_INSIDE.sub(")", _PER_ALONE.sub("", value)))
-
-
-def codeless_key(title: str) -> str:
-    """The code-less identity of a profile: what `vocab.standard_iri` gets instead of a code."""
-    return f"titulo-{vocab.slug(title)}"
-
-
-def _url(value: str, path: Path, line: int) -> NamedNode | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return NamedNode(value)
-    except ValueError:
-        raise InputError(
-            f"source_url {value!r} is not a valid IRI", file=path, line=line, column="source_url"
-        ) from None
+    return clean_spaces(_PER_INSIDE.sub(")", _PER_ALONE.sub("", value)))
 
 
 def _check_code(code: str, path: Path, line: int, column: str) -> re.Match[str] | None:
@@ -168,8 +146,8 @@ def _read_profiles(path: Path, ucl_titles: dict[str, str]) -> LoadedSource:
     seen: dict[str, str] = {}  # IRI → title
     units: set[str] = set()
     for line, row in read_csv_rows(path, required=("code", "title", "units")):
-        code = _clean(row["code"])
-        title = _clean(row["title"])
+        code = clean_spaces(row["code"])
+        title = clean_spaces(row["title"])
         if not title:
             raise InputError("empty title", file=path, line=line, column="title")
         std = vocab.standard_iri(COUNTRY, code or codeless_key(title))
@@ -192,18 +170,18 @@ def _read_profiles(path: Path, ucl_titles: dict[str, str]) -> LoadedSource:
         else:
             builder.add(std, SKOS.editorialNote, text(CODELESS_NOTE, "en"))
             source.count("profiles without code")
-        url = _url(row.get("source_url", ""), path, line)
+        url = source_url(row.get("source_url", ""), path, line)
         if url is not None:
             builder.add(std, DCTERMS.source, url)
         sectors.link(std, _name(row.get("sector", "")), _name(row.get("subsector", "")), line)
-        level = _LEVEL.match(_clean(row.get("level", "")))
+        level = _LEVEL.match(clean_spaces(row.get("level", "")))
         if level:
             builder.add(std, EQ.level, vocab.level_iri(COUNTRY, int(level.group(1))))
-        elif _clean(row.get("level", "")):
+        elif clean_spaces(row.get("level", "")):
             raise InputError(
                 f"level {row['level']!r} is not Nn", file=path, line=line, column="level"
             )
-        for cell in filter(None, map(_clean, row["units"].split("|"))):
+        for cell in filter(None, map(clean_spaces, row["units"].split("|"))):
             unit_code, sep, unit_title = cell.partition(":")
             if not sep or not unit_code.strip():
                 raise InputError(
@@ -212,7 +190,7 @@ def _read_profiles(path: Path, ucl_titles: dict[str, str]) -> LoadedSource:
             if not code:
                 raise InputError("a profile without code lists units", file=path, line=line)
             unit = _unit(
-                builder, code, unit_code.strip(), _clean(unit_title), path, line, ucl_titles
+                builder, code, unit_code.strip(), clean_spaces(unit_title), path, line, ucl_titles
             )
             builder.add(std, EQ.hasUnit, unit)
             units.add(unit.value)
@@ -234,11 +212,11 @@ def _read_ucl(path: Path) -> tuple[LoadedSource, dict[str, str]]:
     builder = QuadBuilder(vocab.country_graph(COUNTRY), DATASET, UCL)
     labels: dict[str, str] = {}
     for line, row in read_csv_rows(path, required=("code", "title")):
-        code = _clean(row["code"])
-        title = _clean(row["title"])
+        code = clean_spaces(row["code"])
+        title = clean_spaces(row["title"])
         if not code or not title:
             raise InputError("a UCL needs code and title", file=path, line=line)
-        appears = _clean(row.get("appears_in_profile", ""))
+        appears = clean_spaces(row.get("appears_in_profile", ""))
         profile_code = appears.split(" ", 1)[0] if appears else ""
         match = _check_code(code, path, line, "code")
         if match is None and not profile_code:
@@ -258,7 +236,7 @@ def _read_ucl(path: Path) -> tuple[LoadedSource, dict[str, str]]:
             source.count("units")
         elif labels[unit.value].casefold() != title.casefold():
             builder.add(unit, SKOS.altLabel, text(title, "es"))
-        kind = _clean(row.get("type", "")).casefold()
+        kind = clean_spaces(row.get("type", "")).casefold()
         if kind:
             if kind not in {"transversal", "específica", "especifica"}:
                 raise InputError(
@@ -268,7 +246,7 @@ def _read_ucl(path: Path) -> tuple[LoadedSource, dict[str, str]]:
                     column="type",
                 )
             builder.add(unit, EQ.transversal, boolean(kind == "transversal"))
-        version = _clean(row.get("version", ""))
+        version = clean_spaces(row.get("version", ""))
         if version:
             builder.add(unit, EQ.version, Literal(version))
         ciiu = _digits(row.get("ciiu", ""))
@@ -277,7 +255,7 @@ def _read_ucl(path: Path) -> tuple[LoadedSource, dict[str, str]]:
         ciuo = _digits(row.get("ciuo", ""))
         if ciuo:
             builder.add(unit, EQ.occupation, vocab.occupation_concept_iri("CIUO-08.CL", ciuo))
-        url = _url(row.get("source_url", ""), path, line)
+        url = source_url(row.get("source_url", ""), path, line)
         if url is not None:
             builder.add(unit, DCTERMS.source, url)
         if profile_code:

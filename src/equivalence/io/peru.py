@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode
 
 from equivalence import vocab
 from equivalence.errors import InputError
-from equivalence.io.base import LoadedSource, read_csv_rows
+from equivalence.io.base import LoadedSource, clean_spaces, codeless_key, read_csv_rows, source_url
 from equivalence.rdf import QuadBuilder, text
 from equivalence.vocab import DCTERMS, EQ, RDF, SKOS
 
@@ -36,24 +36,14 @@ PROFILES = "pe/peru_profiles.csv"
 
 CODELESS_NOTE = "No public code: the identity of this profile is derived from its title."
 
-_WS = re.compile(r"\s+")
 _LAST_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _ANNOTATION = re.compile(r"SINEACE|IPEBA|MTPE|Impulsa|title not seen|norma", re.IGNORECASE)
 _LEVEL = re.compile(r"^N(\d)\b")
 
 
-def _clean(value: str) -> str:
-    return _WS.sub(" ", value).strip()
-
-
-def codeless_key(title: str) -> str:
-    """The code-less identity of a profile: what `vocab.standard_iri` gets instead of a code."""
-    return f"titulo-{vocab.slug(title)}"
-
-
 def split_title(value: str) -> tuple[str, str | None]:
     """The title without the data folder's final "(… SINEACE …)" note, and the note."""
-    value = _clean(value)
+    value = clean_spaces(value)
     match = _LAST_PAREN.search(value)
     if match and _ANNOTATION.search(match.group(1)):
         return value[: match.start()].strip(), match.group(1).strip()
@@ -63,18 +53,6 @@ def split_title(value: str) -> tuple[str, str | None]:
 def body_of(title: str, note: str | None) -> str:
     """SINEACE for its normas de competencia (also under its former name IPEBA), else MTPE."""
     return "SINEACE" if re.search(r"SINEACE|IPEBA", f"{title} {note or ''}") else "MTPE"
-
-
-def _url(value: str, path: Path, line: int) -> NamedNode | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return NamedNode(value)
-    except ValueError:
-        raise InputError(
-            f"source_url {value!r} is not a valid IRI", file=path, line=line, column="source_url"
-        ) from None
 
 
 def read_peru(data_dir: Path) -> Iterator[LoadedSource]:
@@ -96,7 +74,7 @@ def read_peru(data_dir: Path) -> Iterator[LoadedSource]:
         title, note = split_title(row["title"])
         if not title:
             raise InputError("empty title", file=path, line=line, column="title")
-        code = _clean(row.get("code", ""))
+        code = clean_spaces(row.get("code", ""))
         std = vocab.standard_iri(COUNTRY, code or codeless_key(title))
         builder.add(std, RDF.type, EQ.CompetencyStandard)
         builder.add(std, RDF.type, EQ.PeruProfile)
@@ -117,11 +95,11 @@ def read_peru(data_dir: Path) -> Iterator[LoadedSource]:
             builder.add(std, SKOS.editorialNote, text(CODELESS_NOTE, "en"))
         if note:
             builder.add(std, SKOS.editorialNote, text(note, "en"))
-        url = _url(row.get("source_url", ""), path, line)
+        url = source_url(row.get("source_url", ""), path, line)
         if url is not None:
             builder.add(std, DCTERMS.source, url)
-        sector_name = _clean(row.get("sector", ""))
-        subsector_name = _clean(row.get("subsector", ""))
+        sector_name = clean_spaces(row.get("sector", ""))
+        subsector_name = clean_spaces(row.get("subsector", ""))
         if sector_name:
             sector_iri = vocab.sector_iri(COUNTRY, sector_name)
             sector(sector_iri, sector_name, line)
@@ -131,13 +109,13 @@ def read_peru(data_dir: Path) -> Iterator[LoadedSource]:
                 sector(sub_iri, subsector_name, line)
                 builder.add(sub_iri, SKOS.broader, sector_iri)
                 builder.add(std, EQ.sector, sub_iri)
-        level = _clean(row.get("level", ""))
+        level = clean_spaces(row.get("level", ""))
         if level:
             match = _LEVEL.match(level)
             if not match:
                 raise InputError(f"level {level!r} is not Nn", file=path, line=line, column="level")
             builder.add(std, EQ.level, vocab.level_iri(COUNTRY, int(match.group(1))))
-        if _clean(row.get("units", "")):
+        if clean_spaces(row.get("units", "")):
             raise InputError(
                 "units of Peruvian profiles are not read yet", file=path, line=line, column="units"
             )

@@ -33,7 +33,7 @@ from pyoxigraph import Literal, NamedNode
 
 from equivalence import vocab
 from equivalence.errors import InputError
-from equivalence.io.base import LoadedSource, read_csv_rows
+from equivalence.io.base import LoadedSource, clean_spaces, read_csv_rows, source_url
 from equivalence.rdf import QuadBuilder, text
 from equivalence.vocab import DCTERMS, EQ, RDF, SKOS, status_iri
 
@@ -49,44 +49,27 @@ STATUS_WITHDRAWN = "withdrawn"
 PLACEHOLDER_CODES = frozenset({"999999999"})
 
 _NSCL = re.compile(r"^\d{9}$")
-_WS = re.compile(r"\s+")
 _NOTE = re.compile(r"\s*\[([^\]]*)\]\s*$")
 _REPLACED = re.compile(r"\s*\(v(\d+);\s*replaced by (\d{9})\)\s*$")
 _MESA_CODE_FIRST = re.compile(r"^(\d{5})\s*-\s*(.+)$")
 _MESA_CODE_AFTER = re.compile(r"^(.+?)\s*\((?:código mesa\s+(\d{5})|per [^)]*)\)$")
 
 
-def _clean(value: str) -> str:
-    return _WS.sub(" ", value).strip()
-
-
 def _key(value: str) -> str:
     """What makes two wordings the same: case, whitespace and a final full stop ignored."""
-    return _clean(value).rstrip(". ").casefold()
+    return clean_spaces(value).rstrip(". ").casefold()
 
 
 def _code(value: str, path: Path, line: int, column: str) -> str:
-    code = _clean(value)
+    code = clean_spaces(value)
     if not _NSCL.match(code):
         raise InputError(f"NSCL code {code!r} is not 9 digits", file=path, line=line, column=column)
     return code
 
 
-def _url(value: str, path: Path, line: int) -> NamedNode | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return NamedNode(value)
-    except ValueError:
-        raise InputError(
-            f"source_url {value!r} is not a valid IRI", file=path, line=line, column="source_url"
-        ) from None
-
-
 def _mesa(value: str) -> tuple[str, str | None] | None:
     """The mesa sectorial's name and code, when the row states one."""
-    value = _clean(value)
+    value = clean_spaces(value)
     if not value or value.lower().startswith("not stated"):
         return None
     match = _MESA_CODE_FIRST.match(value)
@@ -114,7 +97,7 @@ def _read_documents(path: Path) -> list[_DocumentRow]:
     rows: list[_DocumentRow] = []
     for line, row in read_csv_rows(path, required=("code", "title")):
         code = _code(row["code"], path, line, "code")
-        title = _clean(row["title"])
+        title = clean_spaces(row["title"])
         note = None
         match = _NOTE.search(title)
         if match:
@@ -136,7 +119,7 @@ def _read_documents(path: Path) -> list[_DocumentRow]:
                 version,
                 replaced_by,
                 _mesa(row.get("mesa_sectorial", "")),
-                _url(row.get("source_url", ""), path, line),
+                source_url(row.get("source_url", ""), path, line),
             )
         )
     return rows
@@ -160,16 +143,16 @@ def _read_programmes(path: Path) -> tuple[dict[str, _ProgramNorm], int]:
         if code in PLACEHOLDER_CODES:
             skipped += 1
             continue
-        programme = _clean(row["program_code"])
+        programme = clean_spaces(row["program_code"])
         if not programme:
             raise InputError("empty program_code", file=path, line=line, column="program_code")
-        version = _clean(row["program_version"])
+        version = clean_spaces(row["program_version"])
         norm = norms.setdefault(code, _ProgramNorm())
         norm.rows.append((line, f"{programme} v{version}" if version else programme))
-        description = _clean(row["description"])
+        description = clean_spaces(row["description"])
         if description:
             norm.descriptions[_key(description)] += 1
-        for wording in (description, _clean(row["name"])):
+        for wording in (description, clean_spaces(row["name"])):
             if wording:
                 norm.wordings.setdefault(_key(wording), wording)
         if not norm.wordings:
