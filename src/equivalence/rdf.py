@@ -7,7 +7,17 @@ from datetime import date
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from equivalence.vocab import EQ, PROV, RDF, XSD, source_record_iri
+from equivalence.vocab import (
+    DCTERMS,
+    EQ,
+    PROV,
+    RDF,
+    STANDARD_CLASS,
+    XSD,
+    body_iri,
+    country_iri,
+    source_record_iri,
+)
 
 # Built once: a Namespace attribute creates a new term on every access.
 _TYPE = RDF.type
@@ -72,6 +82,17 @@ class QuadBuilder:
     def add_all(self, subject: NamedNode, predicate: NamedNode, objects: Iterable[Object]) -> None:
         for obj in objects:
             self.add(subject, predicate, obj)
+
+    def standard(
+        self, subject: NamedNode, country: str, body: str, code: str | None = None
+    ) -> None:
+        """The statements every source makes about a standard: its classes, code, country, body."""
+        self.add(subject, _TYPE, EQ.CompetencyStandard)
+        self.add(subject, _TYPE, STANDARD_CLASS[country])
+        if code:
+            self.add(subject, DCTERMS.identifier, Literal(code))
+        self.add(subject, EQ.country, country_iri(country))
+        self.add(subject, EQ.certifyingBody, body_iri(body))
 
     def record(self, row: int) -> NamedNode:
         """The IRI of the source record for `row`, described once (file and row number)."""

@@ -32,7 +32,9 @@ __all__ = [
     "SEMAPV",
     "SKOS",
     "SSSOM",
+    "STANDARD_CLASS",
     "STATUSES",
+    "UNIT_CLASS",
     "XSD",
     "Namespace",
     "OccupationScheme",
@@ -138,6 +140,20 @@ COUNTRIES: Final[Mapping[str, str]] = {
     "CO": "Colombia",
     "MX": "México",
     "PE": "Perú",
+}
+
+# The class each country's standards and units take besides eq:CompetencyStandard / eq:CompetencyUnit.
+STANDARD_CLASS: Final[Mapping[str, NamedNode]] = {
+    "MX": EQ.ConocerStandard,
+    "CL": EQ.ChileValoraProfile,
+    "CO": EQ.SenaNorm,
+    "PE": EQ.PeruProfile,
+}
+UNIT_CLASS: Final[Mapping[str, NamedNode]] = {
+    "MX": EQ.ConocerElement,
+    "CL": EQ.ChileValoraUnit,
+    "CO": EQ.SenaUnit,
+    "PE": EQ.PeruUnit,
 }
 
 # The Spanish names agencies write in the template, folded to the IRI local names of the ontology.

@@ -133,10 +133,7 @@ class _Sectors:
 
 
 def _profile_core(builder: QuadBuilder, std: NamedNode) -> None:
-    builder.add(std, RDF.type, EQ.CompetencyStandard)
-    builder.add(std, RDF.type, EQ.ChileValoraProfile)
-    builder.add(std, EQ.country, vocab.country_iri(COUNTRY))
-    builder.add(std, EQ.certifyingBody, vocab.body_iri("ChileValora"))
+    builder.standard(std, COUNTRY, "ChileValora")
 
 
 def _read_profiles(path: Path, ucl_titles: dict[str, str]) -> LoadedSource:

@@ -209,11 +209,7 @@ class _Describer:
 def _standard_core(builder: QuadBuilder, code: str) -> NamedNode:
     """The statements every source makes about a standard it describes."""
     std = vocab.standard_iri(COUNTRY, code)
-    builder.add(std, RDF.type, EQ.CompetencyStandard)
-    builder.add(std, RDF.type, EQ.ConocerStandard)
-    builder.add(std, DCTERMS.identifier, Literal(code))
-    builder.add(std, EQ.country, vocab.country_iri(COUNTRY))
-    builder.add(std, EQ.certifyingBody, vocab.body_iri("CONOCER"))
+    builder.standard(std, COUNTRY, "CONOCER", code)
     return std
 
 

@@ -76,11 +76,8 @@ def read_peru(data_dir: Path) -> Iterator[LoadedSource]:
             raise InputError("empty title", file=path, line=line, column="title")
         code = clean_spaces(row.get("code", ""))
         std = vocab.standard_iri(COUNTRY, code or codeless_key(title))
-        builder.add(std, RDF.type, EQ.CompetencyStandard)
-        builder.add(std, RDF.type, EQ.PeruProfile)
-        builder.add(std, EQ.country, vocab.country_iri(COUNTRY))
         body = body_of(title, note)
-        builder.add(std, EQ.certifyingBody, vocab.body_iri(body))
+        builder.standard(std, COUNTRY, body)
         builder.derived(std, line)
         if std.value not in seen:
             seen[std.value] = title

@@ -162,11 +162,7 @@ def _read_programmes(path: Path) -> tuple[dict[str, _ProgramNorm], int]:
 
 def _norm_core(builder: QuadBuilder, code: str) -> NamedNode:
     norm = vocab.standard_iri(COUNTRY, code)
-    builder.add(norm, RDF.type, EQ.CompetencyStandard)
-    builder.add(norm, RDF.type, EQ.SenaNorm)
-    builder.add(norm, DCTERMS.identifier, Literal(code))
-    builder.add(norm, EQ.country, vocab.country_iri(COUNTRY))
-    builder.add(norm, EQ.certifyingBody, vocab.body_iri("SENA"))
+    builder.standard(norm, COUNTRY, "SENA", code)
     return norm
 
 

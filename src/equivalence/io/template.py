@@ -36,10 +36,10 @@ from equivalence.vocab import (
     RDF,
     SKOS,
     STATUSES,
+    UNIT_CLASS,
     body_iri,
     committee_iri,
     country_graph,
-    country_iri,
     criterion_iri,
     criterion_kind_iri,
     level_iri,
@@ -103,18 +103,6 @@ DEFAULT_BODY: Final[Mapping[str, str]] = {
     "PE": "MTPE",
 }
 
-_STANDARD_CLASS: Final[Mapping[str, NamedNode]] = {
-    "MX": EQ.ConocerStandard,
-    "CL": EQ.ChileValoraProfile,
-    "CO": EQ.SenaNorm,
-    "PE": EQ.PeruProfile,
-}
-_UNIT_CLASS: Final[Mapping[str, NamedNode]] = {
-    "MX": EQ.ConocerElement,
-    "CL": EQ.ChileValoraUnit,
-    "CO": EQ.SenaUnit,
-    "PE": EQ.PeruUnit,
-}
 
 # The status column takes the ontology's notation or its Spanish label (case and accents ignored).
 _STATUS_ALIASES: Final[Mapping[str, str]] = {
@@ -544,15 +532,10 @@ class _Converter:
         b = self.builder(country, table)
         code = row["code"]
         s = standard_iri(country, code)
-        b.add(s, RDF.type, EQ.CompetencyStandard)
-        b.add(s, RDF.type, _STANDARD_CLASS[country])
-        b.add(s, DCTERMS.identifier, RdfLiteral(code))
+        body = row.get("body", "") or DEFAULT_BODY[country]
+        b.standard(s, country, next(x for x in BODIES if x.upper() == body.upper()), code)
         b.add_text(s, SKOS.prefLabel, row["title"], _LANG)
         b.add_text(s, DCTERMS.description, row.get("description"), _LANG)
-        b.add(s, EQ.country, country_iri(country))
-        body = row.get("body", "") or DEFAULT_BODY[country]
-        canonical = next(x for x in BODIES if x.upper() == body.upper())
-        b.add(s, EQ.certifyingBody, body_iri(canonical))
         if row.get("level", ""):
             b.add(s, EQ.level, level_iri(country, int(row["level"])))
         if row.get("sector", ""):
@@ -700,7 +683,7 @@ class _Converter:
         if first:
             self.units_by_iri[iri] = _UnitSeen(line, standard_code, dict(values))
             b.add(iri, RDF.type, EQ.CompetencyUnit)
-            b.add(iri, RDF.type, _UNIT_CLASS[country])
+            b.add(iri, RDF.type, UNIT_CLASS[country])
             b.add(iri, DCTERMS.identifier, RdfLiteral(row["unit_code"]))
             b.add_text(iri, SKOS.prefLabel, row["title"], _LANG)
             b.add_text(iri, DCTERMS.description, row.get("description"), _LANG)
