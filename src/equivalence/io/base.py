@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,7 +92,9 @@ def read_csv_rows(
     point at it even when quoted cells span several lines. Missing `required` columns raise.
     """
     text = read_text(path)
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    # newline="" lets the csv module split records itself: str.splitlines would also break a
+    # record at U+2028, U+0085 or a form feed inside an unquoted cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in required if c not in header]
     if missing:
