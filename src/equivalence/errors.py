@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "AuthorizationError",
     "ConfigurationError",
     "EquivalenceError",
     "InputError",
     "InvalidSourceError",
+    "NotFoundError",
     "QueryError",
     "StoreError",
+    "SubmissionRejected",
     "UnknownQueryError",
 ]
 
@@ -91,3 +94,25 @@ class InvalidSourceError(InputError):
         shown = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s):\n{shown}{more}", file=file)
+
+
+class AuthorizationError(EquivalenceError):
+    """A token that is unknown, revoked, or not allowed to write what it tries to write."""
+
+    code = "forbidden"
+
+
+class NotFoundError(EquivalenceError):
+    """Something asked for by name that does not exist (a submission version, a token id …)."""
+
+    code = "not-found"
+
+
+class SubmissionRejected(EquivalenceError):
+    """A submission whose validation found violations; `report` says what (nothing was written)."""
+
+    code = "rejected"
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report
