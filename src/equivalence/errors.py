@@ -14,7 +14,7 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "StoreError",
-    "SubmissionRejected",
+    "SubmissionRejectedError",
     "UnknownQueryError",
 ]
 
@@ -108,7 +108,7 @@ class NotFoundError(EquivalenceError):
     code = "not-found"
 
 
-class SubmissionRejected(EquivalenceError):
+class SubmissionRejectedError(EquivalenceError):
     """A submission whose validation found violations; `report` says what (nothing was written)."""
 
     code = "rejected"

@@ -38,6 +38,7 @@ __all__ = [
     "XSD",
     "Namespace",
     "OccupationScheme",
+    "agent_iri",
     "body_iri",
     "certification_iri",
     "committee_iri",
@@ -55,7 +56,9 @@ __all__ = [
     "source_record_iri",
     "standard_iri",
     "status_iri",
+    "submission_iri",
     "unit_iri",
+    "version_iri",
 ]
 
 
@@ -124,6 +127,7 @@ class _Graphs:
     classifications: NamedNode
     crosswalks: NamedNode
     mappings: NamedNode
+    submissions: NamedNode
 
 
 GRAPH: Final = _Graphs(
@@ -133,6 +137,7 @@ GRAPH: Final = _Graphs(
     classifications=GRAPH_NS.classifications,
     crosswalks=GRAPH_NS.crosswalks,
     mappings=GRAPH_NS.mappings,
+    submissions=GRAPH_NS.submissions,
 )
 
 COUNTRIES: Final[Mapping[str, str]] = {
@@ -260,6 +265,21 @@ def sector_iri(country: str, name: str) -> NamedNode:
 
 def committee_iri(country: str, name: str) -> NamedNode:
     return NamedNode(f"{ID}{country}/committee/{slug(name)}")
+
+
+def submission_iri(country: str, version: int) -> NamedNode:
+    """The submission (a `prov:Activity`) that produced version `version` of a country's data."""
+    return NamedNode(f"{BASE}submission/{country}/{version}")
+
+
+def version_iri(country: str, version: int) -> NamedNode:
+    """Version `version` of a country's accepted data (a `prov:Entity`)."""
+    return NamedNode(f"{BASE}submission/{country}/{version}/data")
+
+
+def agent_iri(token_id: str) -> NamedNode:
+    """The agent (an agency's token holder) that submits data."""
+    return NamedNode(f"{BASE}agent/{_segment(token_id)}")
 
 
 def source_record_iri(dataset: str, path: str, row: int) -> NamedNode:

@@ -50,6 +50,9 @@ _PARAM_TYPES: tuple[str, ...] = (
     "country",
 )
 _VALUES_MARK = re.compile(r"^[ \t]*#@values[ \t]*$", re.MULTILINE)
+_UPDATE_KINDS = frozenset(
+    {"INSERT", "DELETE", "WITH", "DROP", "CLEAR", "CREATE", "ADD", "COPY", "MOVE", "LOAD"}
+)
 _HEADER = re.compile(r"^#\s*(name|description|param|title):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)(\s+optional)?\s*(?:--\s*(.*))?$")
 _KIND = re.compile(r"^\s*(?:PREFIX[^\n]*\n\s*|#[^\n]*\n\s*|BASE[^\n]*\n\s*)*(\w+)", re.IGNORECASE)
@@ -77,6 +80,11 @@ class NamedQuery:
         match = _KIND.match(_VALUES_MARK.sub("", self.text))
         return match.group(1).upper() if match else "SELECT"
 
+    @property
+    def is_update(self) -> bool:
+        """True for a SPARQL update (INSERT, DELETE, DROP, ADD, COPY …) rather than a query."""
+        return self.kind in _UPDATE_KINDS
+
     def render(self, params: Mapping[str, object] | None = None) -> str:
         """The query text with its parameters bound as RDF terms in an inline VALUES block."""
         given = dict(params or {})
@@ -102,7 +110,8 @@ class NamedQuery:
         if not _VALUES_MARK.search(self.text):
             raise QueryError(f"query {self.name!r} has parameters but no '#@values' line")
         block = f"VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}"
-        return _VALUES_MARK.sub(lambda _: block, self.text, count=1)
+        # every '#@values' line gets the block: an update of several operations has one in each
+        return _VALUES_MARK.sub(lambda _: block, self.text)
 
 
 def to_term(value: object, type_: str, name: str = "value") -> NamedNode | Literal | BlankNode:
@@ -206,6 +215,10 @@ class Catalogue:
     def ask(self, store: TripleStore, name: str, **params: object) -> bool:
         return store.ask(self.get(name).render(params))
 
+    def update(self, store: TripleStore, name: str, **params: object) -> None:
+        """Runs a named SPARQL update (one transaction) with its parameters bound."""
+        store.update(self.get(name).render(params))
+
     def check(self) -> dict[str, str]:
         """Parses every query (rendered with its parameters unbound) on an empty store.
 
@@ -220,7 +233,10 @@ class Catalogue:
                 else (_VALUES_MARK.sub(lambda _: "", query.text))
             )
             try:
-                empty.query(text)
+                if query.is_update:
+                    empty.update(text)
+                else:
+                    empty.query(text)
             except SyntaxError as exc:
                 problems[query.name] = str(exc)
         return problems
