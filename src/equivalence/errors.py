@@ -3,6 +3,7 @@ stable `code`; the CLI and the HTTP layer translate them at the edge."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
@@ -36,7 +37,8 @@ class ConfigurationError(EquivalenceError):
 class InputError(EquivalenceError):
     """Input that cannot be accepted: unreadable, malformed or inconsistent.
 
-    `location` says where: the file, and the line or row (and column or field) when known.
+    `location` says where: the file, and the line or row (and column or field) when known;
+    `value` is the offending cell or value when there is one, `row` the cells of its row.
     """
 
     code = "invalid-input"
@@ -49,10 +51,14 @@ class InputError(EquivalenceError):
         line: int | None = None,
         column: str | int | None = None,
         code: str | None = None,
+        value: str | None = None,
+        row: Mapping[str, str] | None = None,
     ) -> None:
         self.file = str(file) if file is not None else None
+        self.row = dict(row) if row is not None else None
         self.line = line
         self.column = column
+        self.value = value
         if code is not None:
             self.code = code
         super().__init__(message)

@@ -24,10 +24,28 @@ class Settings(BaseSettings):
 
     store: str = ""
     data_dir: Path = Path("../shared/data")
+    # the largest submission `validate` and `submit` read, all files together (bytes)
+    max_input_bytes: int = 1 << 30
 
     @property
     def store_descriptor(self) -> str:
         return self.store or f"oxigraph:{default_store_location()}"
+
+    # submissions: `EQUIVALENCE_VERSIONS` the version archive, `EQUIVALENCE_TOKENS` the tokens
+    versions: str = ""
+    tokens: str = ""
+
+    @property
+    def versions_dir(self) -> Path | None:
+        """The version archive directory, when set (else it follows the store)."""
+        return Path(self.versions).expanduser() if self.versions else None
+
+    @property
+    def tokens_file(self) -> Path:
+        """The agencies' token registry: $XDG_DATA_HOME/equivalence/tokens.json by default."""
+        if self.tokens:
+            return Path(self.tokens).expanduser()
+        return default_store_location().parent / "tokens.json"
 
 
 @cache

@@ -58,6 +58,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "TABLES",
     "read_template",
+    "read_template_rows",
     "write_template",
 ]
 
@@ -147,6 +148,17 @@ class _Table:
     record_path: str  # as written in the provenance records
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _by_line: dict[int, dict[str, str]] | None = None
+
+    def row(self, line: int) -> dict[str, str]:
+        """The cells of the row read at `line` (empty when there is none)."""
+        if self._by_line is None:
+            self._by_line = dict(self.rows)
+        return self._by_line.get(line, {})
+
+    def cell(self, line: int, column: str) -> str | None:
+        """The text of one cell (None when the row or the column is not there)."""
+        return self.row(line).get(column) or None
 
 
 def _cell_text(value: Any) -> str:
@@ -341,7 +353,15 @@ class _Converter:
 
     def problem(self, table: _Table, line: int, column: str, message: str, code: str) -> None:
         self.problems.append(
-            InputError(message, file=table.file, line=line, column=column, code=code)
+            InputError(
+                message,
+                file=table.file,
+                line=line,
+                column=column,
+                code=code,
+                value=table.cell(line, column),
+                row=table.row(line),
+            )
         )
 
     def builder(self, country: str, table: _Table) -> QuadBuilder:
@@ -444,9 +464,11 @@ class _Converter:
                     )
                     continue
                 self.standard_lines[key] = line
-            ok = self.check_standard(table, line, row, country)
-            if complete and ok and country:
-                self.standard(table, line, row, country)
+            before = len(self.problems)
+            self.check_standard(table, line, row, country)
+            if complete and country:
+                # a bad optional cell is left out; the rest of the standard still stands
+                self.standard(table, line, _without(row, self.problems[before:]), country)
 
     def check_standard(
         self, table: _Table, line: int, row: Mapping[str, str], country: str | None
@@ -593,8 +615,11 @@ class _Converter:
                 self.unit_lines[key] = line
             essential = self.essential(table, line, row.get("essential", ""))
             skills = self.skills(table, line, row.get("esco_skills", ""))
-            if not (complete and ok and country) or essential == "invalid" or skills is None:
+            if not (complete and ok and country):
                 continue
+            # a bad optional cell is left out; the rest of the unit still stands
+            essential = "" if essential == "invalid" else essential
+            skills = skills or []
             values = {
                 "title": row["title"],
                 "essential": essential,
@@ -783,12 +808,36 @@ class _Converter:
         self.count("criteria", country)
 
 
+def _without(row: Mapping[str, str], problems: Sequence[InputError]) -> dict[str, str]:
+    """The row with the cells that have a problem emptied (both occupation cells together)."""
+    bad = {str(p.column) for p in problems}
+    if bad & {"occupation_scheme", "occupation_code"}:
+        bad |= {"occupation_scheme", "occupation_code"}
+    if "valid_to" in bad:
+        bad.add("valid_from")  # an inverted period: neither date can be trusted
+    return {column: "" if column in bad else value for column, value in row.items()}
+
+
 def read_template(path: Path) -> LoadedSource:
     """Reads and validates a template: a folder of three CSV files or one XLSX workbook.
 
     Every problem is collected; if there is any, one `InvalidSourceError` lists them all (each an
     `InputError` with file, line and column) and nothing is returned. Counts are given per table
     (``standards``, ``units``, ``criteria``) and per table and country (``standards:MX`` …).
+    """
+    source, problems = read_template_rows(path)
+    if problems:
+        raise InvalidSourceError(problems, file=path)
+    return source
+
+
+def read_template_rows(path: Path) -> tuple[LoadedSource, list[InputError]]:
+    """Reads a template and returns the quads of every row that is right, and the row problems.
+
+    What `validate` uses: a row with a problem is left out (or only its bad cell, where the rest
+    can stand) and the problem is returned, so that the shapes still check every other row.
+    Structural problems (a missing table or column, a file that is not UTF-8 or not CSV/XLSX)
+    raise `InvalidSourceError`: such a template cannot be read at all.
     """
     problems: list[InputError] = []
     tables: dict[str, _Table | None]
@@ -813,15 +862,13 @@ def read_template(path: Path) -> LoadedSource:
     converter.standards(complete["standards"])
     converter.units(complete["units"])
     converter.criteria(complete["criteria"])
-    if converter.problems:
-        raise InvalidSourceError(converter.problems, file=path)
     source = LoadedSource(name=path.name, path=path)
     for builder in converter.builders.values():
         source.quads.extend(builder.quads)
     for table in TABLES:
         source.counts[table] = converter.counts.get(table, 0)
     source.counts.update({k: v for k, v in sorted(converter.counts.items()) if ":" in k})
-    return source
+    return source, converter.problems
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    serialize,
+)
+
+from equivalence.errors import StoreError
 
 __all__ = [
     "STAGING_PREFIX",
@@ -20,6 +31,7 @@ __all__ = [
     "ntriples",
     "quads_by_graph",
     "replace_graphs_update",
+    "require_named_graphs",
 ]
 
 Term = NamedNode | Literal | BlankNode | Triple
@@ -61,8 +73,16 @@ class TripleStore(Protocol):
         """Adds quads (in their own named graphs) in one atomic write."""
         ...
 
-    def replace_graphs(self, graphs: dict[NamedNode, Sequence[Triple]]) -> None:
-        """Replaces each named graph's content with the given triples, atomically."""
+    def replace_graphs(
+        self, graphs: dict[NamedNode, Sequence[Triple]], *, add: Sequence[Quad] = ()
+    ) -> None:
+        """Replaces each named graph's content with the given triples, atomically.
+
+        The quads `add` (each in its own named graph, replaced or not) are added in the same
+        atomic write: after it, every graph is replaced and every extra quad is there, or nothing
+        changed. A quad of `add` outside a named graph raises `StoreError` before anything is
+        written.
+        """
         ...
 
     def drop_graph(self, graph: NamedNode) -> None:
@@ -116,6 +136,13 @@ def quads_by_graph(quads: Iterable[Quad]) -> dict[NamedNode, list[Triple]]:
     return grouped
 
 
+def require_named_graphs(quads: Iterable[Quad]) -> None:
+    """Raises `StoreError` for a quad in the default graph (writes go to named graphs only)."""
+    for quad in quads:
+        if isinstance(quad.graph_name, DefaultGraph):
+            raise StoreError(f"quad outside a named graph: {quad}")
+
+
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """Triples as an N-Triples document (every term in its escaped N-Triples form)."""
     data = serialize(triples, format=RdfFormat.N_TRIPLES)
@@ -124,16 +151,21 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
 
 
 def replace_graphs_update(
-    graphs: Mapping[NamedNode, Sequence[Triple]], *, replace: bool = True
+    graphs: Mapping[NamedNode, Sequence[Triple]],
+    *,
+    replace: bool = True,
+    add: Sequence[Quad] = (),
 ) -> str:
     """One SPARQL update that empties each graph (when `replace`) and inserts its triples.
 
-    Every value enters the update as a serialised RDF term; a server runs it in one transaction.
+    The quads `add` are inserted by the same update, after every graph was emptied. Every value
+    enters the update as a serialised RDF term; a server runs it in one transaction.
     """
     operations = [f"DROP SILENT GRAPH {graph}" for graph in graphs] if replace else []
+    inserted = [*graphs.items(), *quads_by_graph(add).items()]
     blocks = [
         f"GRAPH {graph} {{\n{ntriples(triples).decode()}}}"
-        for graph, triples in graphs.items()
+        for graph, triples in inserted
         if triples
     ]
     if blocks:

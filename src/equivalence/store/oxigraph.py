@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pyoxigraph import (
-    DefaultGraph,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -21,7 +20,9 @@ from equivalence.errors import QueryError, StoreError
 from equivalence.store.base import (
     STAGING_PREFIX,
     SelectResult,
+    quads_by_graph,
     replace_graphs_update,
+    require_named_graphs,
 )
 
 __all__ = ["OxigraphStore"]
@@ -35,7 +36,10 @@ class OxigraphStore:
     only quads not yet in the store are bulk-loaded, and if the write fails they are removed
     again, so the store is left as it was. Large replacements bulk-load into staging graphs that
     one SPARQL update (one transaction) moves in place; staging graphs are visible to concurrent
-    readers until then.
+    readers until then. A process killed in the middle of a replacement leaves its targets as
+    they were (or, once that update committed, replaced), and perhaps staging graphs: opening an
+    on-disk store removes them (only one process at a time can open an on-disk store, so no
+    other writer can still be using them).
     """
 
     def __init__(
@@ -54,10 +58,18 @@ class OxigraphStore:
             if path is not None:
                 path.mkdir(parents=True, exist_ok=True)
                 self._handle = Store(str(path))
+                self._remove_staging_graphs()
             else:
                 self._handle = Store()
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def _remove_staging_graphs(self) -> None:
+        """Removes the staging graphs a killed writer left behind."""
+        store = self._store
+        for graph in list(store.named_graphs()):
+            if isinstance(graph, NamedNode) and graph.value.startswith(STAGING_PREFIX):
+                store.remove_graph(graph)
 
     def __repr__(self) -> str:
         return f"OxigraphStore({self.descriptor!r})"
@@ -74,9 +86,7 @@ class OxigraphStore:
         return self._store
 
     def add_quads(self, quads: Sequence[Quad]) -> None:
-        for quad in quads:
-            if isinstance(quad.graph_name, DefaultGraph):
-                raise StoreError(f"quad outside a named graph: {quad}")
+        require_named_graphs(quads)
         if not quads:
             return
         if len(quads) >= self.bulk_threshold:
@@ -98,38 +108,48 @@ class OxigraphStore:
                 store.remove(quad)
             raise StoreError(f"write failed, nothing was written: {exc}") from exc
 
-    def replace_graphs(self, graphs: dict[NamedNode, Sequence[Triple]]) -> None:
-        if not graphs:
+    def replace_graphs(
+        self, graphs: dict[NamedNode, Sequence[Triple]], *, add: Sequence[Quad] = ()
+    ) -> None:
+        require_named_graphs(add)
+        if not graphs and not add:
             return
         try:
-            if sum(len(triples) for triples in graphs.values()) < self.staging_threshold:
-                self._store.update(replace_graphs_update(graphs))  # one transaction
+            if sum(len(triples) for triples in graphs.values()) + len(add) < self.staging_threshold:
+                self._store.update(replace_graphs_update(graphs, add=add))  # one transaction
             else:
-                self._write_staged(graphs, replace=True)
+                self._write_staged(graphs, quads_by_graph(add))
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"write failed, nothing was replaced: {exc}") from exc
 
-    def _write_staged(self, graphs: Mapping[NamedNode, Sequence[Triple]], *, replace: bool) -> None:
-        """Bulk-loads into staging graphs, then moves them onto their targets in one update."""
+    def _write_staged(
+        self,
+        replaced: Mapping[NamedNode, Sequence[Triple]],
+        added: Mapping[NamedNode, Sequence[Triple]],
+    ) -> None:
+        """Bulk-loads into staging graphs, then moves them onto their targets in one update.
+
+        The update drops every replaced graph first, then adds each staging graph to its target
+        (the added quads without a drop): one update is one transaction, so every target
+        changes, or none does.
+        """
         run = uuid.uuid4()
-        staging = {
-            target: NamedNode(f"{STAGING_PREFIX}{run}:{n}") for n, target in enumerate(graphs)
-        }
-        operations: list[str] = []
-        for target, stage in staging.items():
-            if replace:
-                operations.append(f"DROP SILENT GRAPH {target}")
-            operations.append(f"ADD SILENT {stage} TO {target}")
+        staged = [*replaced.items(), *added.items()]
+        stages = [NamedNode(f"{STAGING_PREFIX}{run}:{n}") for n in range(len(staged))]
+        operations = [f"DROP SILENT GRAPH {target}" for target in replaced]
+        operations += [
+            f"ADD SILENT {stage} TO {target}"
+            for stage, (target, _) in zip(stages, staged, strict=True)
+        ]
         try:
             self._store.bulk_extend(
-                Quad(t.subject, t.predicate, t.object, staging[g])
-                for g, triples in graphs.items()
+                Quad(t.subject, t.predicate, t.object, stage)
+                for stage, (_, triples) in zip(stages, staged, strict=True)
                 for t in triples
             )
-            # one update = one transaction: every target changes, or none does
             self._store.update(" ;\n".join(operations))
         finally:
-            for stage in staging.values():
+            for stage in stages:
                 self._store.remove_graph(stage)
 
     def drop_graph(self, graph: NamedNode) -> None:

@@ -39,7 +39,6 @@ from urllib.request import Request, urlopen
 
 from pyoxigraph import (
     BlankNode,
-    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -56,6 +55,7 @@ from equivalence.store.base import (
     ntriples,
     quads_by_graph,
     replace_graphs_update,
+    require_named_graphs,
 )
 
 __all__ = ["RemoteStore"]
@@ -98,45 +98,51 @@ class RemoteStore:
     # -- writes ------------------------------------------------------------------------------
 
     def add_quads(self, quads: Sequence[Quad]) -> None:
-        for quad in quads:
-            if isinstance(quad.graph_name, DefaultGraph):
-                raise StoreError(f"quad outside a named graph: {quad}")
+        require_named_graphs(quads)
         if not quads:
             return
         grouped = quads_by_graph(quads)
         if len(quads) < self.staging_threshold:
             self._update_raw(replace_graphs_update(grouped, replace=False))
         else:
-            self._write_staged(grouped, replace=False)
+            self._write_staged({}, grouped)
 
-    def replace_graphs(self, graphs: dict[NamedNode, Sequence[Triple]]) -> None:
-        if not graphs:
+    def replace_graphs(
+        self, graphs: dict[NamedNode, Sequence[Triple]], *, add: Sequence[Quad] = ()
+    ) -> None:
+        require_named_graphs(add)
+        if not graphs and not add:
             return
-        size = sum(len(triples) for triples in graphs.values())
+        size = sum(len(triples) for triples in graphs.values()) + len(add)
         if size < self.staging_threshold:
-            self._update_raw(replace_graphs_update(graphs))
+            self._update_raw(replace_graphs_update(graphs, add=add))
         else:
-            self._write_staged(graphs, replace=True)
+            self._write_staged(graphs, quads_by_graph(add))
 
-    def _write_staged(self, graphs: Mapping[NamedNode, Sequence[Triple]], *, replace: bool) -> None:
-        """Uploads into staging graphs, then moves them onto their targets in one update."""
+    def _write_staged(
+        self,
+        replaced: Mapping[NamedNode, Sequence[Triple]],
+        added: Mapping[NamedNode, Sequence[Triple]],
+    ) -> None:
+        """Uploads into staging graphs, then moves them onto their targets in one update.
+
+        The update drops every replaced graph first, then adds each staging graph to its target
+        (the added quads without a drop) and drops the staging graph.
+        """
         run = uuid.uuid4()
-        staging = {
-            target: NamedNode(f"{STAGING_PREFIX}{run}:{n}") for n, target in enumerate(graphs)
-        }
-        operations: list[str] = []
+        staged = [*replaced.items(), *added.items()]
+        stages = [NamedNode(f"{STAGING_PREFIX}{run}:{n}") for n in range(len(staged))]
+        operations = [f"DROP SILENT GRAPH {target}" for target in replaced]
         try:
-            for target, stage in staging.items():
-                if graphs[target]:
-                    self._graph_store("PUT", stage, ntriples(graphs[target]))
-                if replace:
-                    operations.append(f"DROP SILENT GRAPH {target}")
+            for stage, (target, triples) in zip(stages, staged, strict=True):
+                if triples:
+                    self._graph_store("PUT", stage, ntriples(triples))
                 operations.append(f"ADD SILENT {stage} TO {target}")
                 operations.append(f"DROP SILENT GRAPH {stage}")
             # one update = one transaction on the server: every target changes, or none does
             self._update_raw(" ;\n".join(operations))
         except BaseException:
-            for stage in staging.values():
+            for stage in stages:
                 with contextlib.suppress(StoreError):  # it may never have been created
                     self._graph_store("DELETE", stage, missing_ok=True)
             raise

@@ -1,0 +1,523 @@
+"""Validating a submission: read it, check it against the shapes, locate every result.
+
+`validate_paths` is what `equivalence validate` runs. The data is the submission's quads plus the
+ontology (level schemes, countries, bodies …) and, from the store when one is given, the
+reference concepts the submission names (so that occupation codes and ESCO skills can be checked).
+Template rows the reader could not turn into RDF are reported too, located by file, line and column.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+
+from equivalence.errors import InputError
+from equivalence.io.base import LoadedSource
+from equivalence.io.rdf_files import RDF_FORMATS, read_rdf_file
+from equivalence.io.template import read_template_rows
+from equivalence.settings import get_settings
+from equivalence.sparql import default_catalogue
+from equivalence.store.base import TripleStore
+from equivalence.validation.engine import Finding, ValidationStore, run_constraints
+from equivalence.validation.model import Severity, ValidationReport, ValidationResult
+from equivalence.validation.report import compare
+from equivalence.validation.shapes import Constraint, project_constraints
+from equivalence.validation.template_messages import template_message
+from equivalence.vocab import (
+    BASE,
+    COUNTRIES,
+    DCTERMS,
+    EQ,
+    GRAPH,
+    ID,
+    RDF,
+    SKOS,
+    SOURCE_NS,
+    STANDARD_CLASS,
+    country_graph,
+)
+
+__all__ = [
+    "Submission",
+    "read_submission",
+    "validate_paths",
+    "validate_quads",
+    "validate_submission",
+]
+
+_LOCATE: Final = Path(__file__).with_name("queries") / "locate.rq"
+_CONTEXT_GRAPH: Final = GRAPH.ontology  # reference facts join the ontology graph for validation
+_REFERENCE_PREDICATES: Final = (EQ.occupation, EQ.relatedSkill)
+_TEMPLATE_MARKERS: Final = ("standards.csv",)
+_STANDARD_TYPES: Final = frozenset({EQ.CompetencyStandard, *STANDARD_CLASS.values()})
+
+# (kind of focus node, property path) -> the template column an agency knows it by
+_FIELDS: Final[Mapping[tuple[str, str], str]] = {
+    ("standard", DCTERMS.identifier.value): "code",
+    ("standard", SKOS.prefLabel.value): "title",
+    ("standard", EQ.country.value): "country",
+    ("standard", RDF.type.value): "country",
+    ("standard", EQ.level.value): "level",
+    ("standard", EQ.hasUnit.value): "units",
+    ("standard", EQ.validFrom.value): "valid_from",
+    ("standard", EQ.validTo.value): "valid_to",
+    ("standard", EQ.status.value): "status",
+    ("standard", EQ.certifyingBody.value): "body",
+    ("standard", EQ.sector.value): "sector",
+    ("standard", EQ.committee.value): "committee",
+    ("standard", EQ.occupation.value): "occupation_code",
+    ("standard", DCTERMS.description.value): "description",
+    ("unit", DCTERMS.identifier.value): "unit_code",
+    ("unit", SKOS.prefLabel.value): "title",
+    ("unit", EQ.essential.value): "essential",
+    ("unit", EQ.relatedSkill.value): "esco_skills",
+    ("unit", EQ.hasCriterion.value): "criteria",
+    ("unit", "^" + EQ.hasUnit.value): "standard_code",
+    ("unit", DCTERMS.description.value): "description",
+    ("criterion", DCTERMS.identifier.value): "criterion_code",
+    ("criterion", SKOS.prefLabel.value): "text",
+    ("criterion", EQ.criterionKind.value): "kind",
+    ("criterion", "^" + EQ.hasCriterion.value): "unit_code",
+}
+# Fields whose value is a concept of ours: the report shows its last segment (the cell the agency wrote).
+_CELL_FIELDS: Final = frozenset({"level", "kind", "status", "country", "body", "occupation_code"})
+
+
+@dataclass(slots=True)
+class Submission:
+    """What was read: the quads (each country's in its graph), template row problems, inputs."""
+
+    quads: list[Quad] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    foreign: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        prefix = country_graph("XX").value[:-2]
+        graphs = {q.graph_name.value for q in self.quads if isinstance(q.graph_name, NamedNode)}
+        return tuple(sorted(g.removeprefix(prefix) for g in graphs if g.startswith(prefix)))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The files one path stands for: a template (folder or .xlsx), an RDF file, or a folder of RDF files."""
+    if not path.exists():
+        raise InputError("no such file or folder", file=path, code="not-found")
+    if path.is_dir():
+        if any((path / marker).is_file() for marker in _TEMPLATE_MARKERS):
+            return [path]
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in RDF_FORMATS)
+        if not files:
+            raise InputError(
+                "the folder holds neither a template (standards.csv, units.csv, criteria.csv) "
+                "nor RDF files (.ttl, .nt, .jsonld, .rdf, .nq, .trig)",
+                file=path,
+                code="nothing-to-read",
+            )
+        return files
+    if path.suffix.lower() == ".xlsx" or path.suffix.lower() in RDF_FORMATS:
+        return [path]
+    raise InputError(
+        "not a submission: give a template folder or .xlsx workbook, or an RDF file "
+        f"({', '.join(sorted(RDF_FORMATS))})",
+        file=path,
+        code="unknown-format",
+    )
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
+
+
+def _check_size(files: Sequence[Path], limit: int) -> None:
+    total = sum(_size(p) for p in files)
+    if total > limit:
+        raise InputError(
+            f"the submission has {total:,} bytes, more than the limit of {limit:,} "
+            "(EQUIVALENCE_MAX_INPUT_BYTES)",
+            file=files[0] if len(files) == 1 else None,
+            code="too-large",
+        )
+
+
+def _foreign_subjects(source: LoadedSource, country: str) -> list[ValidationResult]:
+    """Statements of an RDF file about resources outside the country's own namespace."""
+    allowed = (f"{ID}{country}/", str(SOURCE_NS))
+    seen: set[str] = set()
+    results: list[ValidationResult] = []
+    for quad in source.quads:
+        subject = quad.subject
+        if isinstance(subject, BlankNode) or not isinstance(subject, NamedNode):
+            continue
+        if subject.value.startswith(allowed) or subject.value in seen:
+            continue
+        seen.add(subject.value)
+        results.append(
+            ValidationResult(
+                Severity.VIOLATION,
+                "submission-namespace",
+                f"El archivo describe {subject.value}, que no pertenece a los datos de {country} "
+                f"({ID}{country}/…); una entrega solo puede describir los estándares, unidades y "
+                "criterios de su país.",
+                f"The file describes {subject.value}, which is not part of {country}'s data "
+                f"({ID}{country}/…); a submission may only describe its country's standards, "
+                "units and criteria.",
+                country=country,
+                focus=subject.value,
+                file=str(source.path),
+            )
+        )
+    return results
+
+
+def _read_one(path: Path, country: str | None, submission: Submission) -> None:
+    if path.is_dir() or path.suffix.lower() == ".xlsx":
+        source, problems = read_template_rows(path)
+        submission.problems.extend(problems)
+    else:
+        source = read_rdf_file(path, country)
+        graphs = {q.graph_name for q in source.quads}
+        for graph in graphs:
+            code = graph.value.rsplit("/", 1)[-1] if isinstance(graph, NamedNode) else ""
+            if code in COUNTRIES:
+                submission.foreign.extend(_foreign_subjects(source, code))
+    submission.quads.extend(source.quads)
+    submission.inputs.append(str(path))
+
+
+def read_submission(
+    paths: Sequence[Path], *, country: str | None = None, max_bytes: int | None = None
+) -> Submission:
+    """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated)."""
+    files = [f for path in paths for f in _files_of(path)]
+    if not files:
+        raise InputError("nothing to validate: give at least one file or folder", code="no-input")
+    _check_size(files, max_bytes if max_bytes is not None else get_settings().max_input_bytes)
+    submission = Submission()
+    for path in files:
+        _read_one(path, country, submission)
+    return submission
+
+
+# --------------------------------------------------------------------------------------------
+# The data under validation
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def _ontology() -> tuple[Triple, ...]:
+    from equivalence.service import load_ontology_triples
+
+    return tuple(load_ontology_triples())
+
+
+def _referenced(quads: Iterable[Quad]) -> set[NamedNode]:
+    return {
+        q.object
+        for q in quads
+        if q.predicate in _REFERENCE_PREDICATES and isinstance(q.object, NamedNode)
+    }
+
+
+def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[Triple]:
+    """The reference facts a submission's checks need, from the store.
+
+    For each classification (and ESCO's skills) loaded in the store: one of its concepts, which
+    says it is loaded, and `skos:inScheme` for every concept the submission names that exists.
+    """
+    if store is None:
+        return []
+    wanted = _referenced(quads)
+    facts: list[Triple] = []
+    witnessed: set[str] = set()
+    for row in default_catalogue().select(store, "validation-reference-concepts").rows:
+        concept, scheme = row.get("concept"), row.get("scheme")
+        if not isinstance(concept, NamedNode) or not isinstance(scheme, NamedNode):
+            continue
+        if scheme.value not in witnessed or concept in wanted:
+            witnessed.add(scheme.value)
+            facts.append(Triple(concept, SKOS.inScheme, scheme))
+    return facts
+
+
+def _validation_store(quads: Sequence[Quad], context: Sequence[Triple]) -> ValidationStore:
+    data = ValidationStore()
+    data.add_quads(quads)
+    data.add_triples(_CONTEXT_GRAPH, _ontology())
+    data.add_triples(_CONTEXT_GRAPH, context)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# Locating results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    kind: str = ""
+    country: str | None = None
+    standard: str | None = None
+    unit: str | None = None
+    criterion: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+def _text(term: object) -> str | None:
+    if isinstance(term, NamedNode | Literal | BlankNode):
+        return term.value
+    return None
+
+
+def _locate(data: ValidationStore, foci: set[str]) -> dict[str, _Place]:
+    places: dict[str, _Place] = {}
+    nodes = sorted(foci)
+    template = _LOCATE.read_text(encoding="utf-8")
+    for start in range(0, len(nodes), 5000):
+        chunk = nodes[start : start + 5000]
+        values = "VALUES ?focus { " + " ".join(str(NamedNode(n)) for n in chunk) + " }"
+        query = template.replace("#@focus", values, 1)
+        for row in data.select(query):
+            focus = _text(row["focus"])
+            if focus is None:
+                continue
+            line = _text(row["row"])
+            place = _Place(
+                _text(row["kind"]) or "",
+                _text(row["country"]),
+                _text(row["standardCode"]),
+                _text(row["unitCode"]),
+                _text(row["criterionCode"]),
+                _text(row["file"]),
+                int(line) if line and line.isdigit() else None,
+            )
+            known = places.get(focus)
+            if known is None or (place.standard or "~") < (known.standard or "~"):
+                places[focus] = place
+    return places
+
+
+def _cell(field_name: str | None, value: NamedNode | BlankNode | Literal | None) -> str | None:
+    if value is None:
+        return None
+    if field_name in _CELL_FIELDS and isinstance(value, NamedNode) and value.value.startswith(BASE):
+        return value.value.rstrip("/").rsplit("/", 1)[-1]
+    return value.value
+
+
+def _path_of(finding: Finding) -> str | None:
+    return finding.path or finding.constraint.path_text
+
+
+def _result(finding: Finding, place: _Place) -> ValidationResult:
+    constraint: Constraint = finding.constraint
+    path = _path_of(finding)
+    field_name = _FIELDS.get((place.kind, path or ""))
+    if field_name is None and path is not None:
+        field_name = path.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return ValidationResult(
+        constraint.severity,
+        constraint.rule,
+        finding.message_es,
+        finding.message_en,
+        country=place.country,
+        standard=place.standard,
+        unit=place.unit,
+        criterion=place.criterion,
+        field=field_name,
+        value=_cell(field_name, finding.value),
+        focus=finding.focus.value if isinstance(finding.focus, NamedNode) else None,
+        path=path,
+        component=str(constraint.component_iri),
+        shape=str(constraint.shape),
+        file=place.file,
+        line=place.line,
+        column=field_name if place.file else None,
+    )
+
+
+def _template_result(problem: InputError) -> ValidationResult:
+    column = str(problem.column) if problem.column is not None else None
+    es, en = template_message(problem.code, problem.column, problem.value, problem.message)
+    row = problem.row or {}
+    country = (row.get("country") or "").upper() or None
+    standard = row.get("standard_code") or row.get("code") or None
+    return ValidationResult(
+        Severity.VIOLATION,
+        f"template:{problem.code}",
+        es,
+        en,
+        country=country if country in COUNTRIES else None,
+        standard=standard,
+        unit=row.get("unit_code") or None,
+        criterion=row.get("criterion_code") or None,
+        field=column,
+        value=problem.value,
+        file=problem.file,
+        line=problem.line,
+        column=column,
+    )
+
+
+def _country_results(submission: Submission, country: str) -> list[ValidationResult]:
+    """Standards of another country in a submission made for `country`."""
+    results: list[ValidationResult] = []
+    own = country_graph(country)
+    for quad in submission.quads:
+        if quad.predicate == RDF.type and quad.object in _STANDARD_TYPES and quad.graph_name != own:
+            if quad.object != EQ.CompetencyStandard:
+                continue
+            other = (
+                quad.graph_name.value.rsplit("/", 1)[-1]
+                if isinstance(quad.graph_name, NamedNode)
+                else "?"
+            )
+            results.append(
+                ValidationResult(
+                    Severity.VIOLATION,
+                    "submission-country",
+                    f"El estándar es de {other}, pero la entrega es de {country}: una agencia "
+                    "solo puede entregar los estándares de su país.",
+                    f"The standard belongs to {other}, but the submission is {country}'s: an "
+                    "agency may only submit its own country's standards.",
+                    country=other,
+                    standard=_text(quad.subject).rsplit("/", 1)[-1]
+                    if _text(quad.subject)
+                    else None,
+                    focus=_text(quad.subject),
+                )
+            )
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Validating
+# --------------------------------------------------------------------------------------------
+
+
+def validate_quads(
+    quads: Sequence[Quad],
+    *,
+    store: TripleStore | None = None,
+    constraints: Sequence[Constraint] | None = None,
+    workers: int = 2,
+) -> list[ValidationResult]:
+    """The shape results on these quads (with the ontology and the store's reference facts)."""
+    data = _validation_store(quads, reference_context(store, quads))
+    findings = run_constraints(data, constraints or project_constraints(), workers=workers)
+    foci = {f.focus.value for f in findings if isinstance(f.focus, NamedNode)}
+    places = _locate(data, foci)
+    return [
+        _result(
+            f, places.get(f.focus.value, _Place()) if isinstance(f.focus, NamedNode) else _Place()
+        )
+        for f in findings
+    ]
+
+
+def _standards(quads: Iterable[Quad]) -> int:
+    return sum(1 for q in quads if q.predicate == RDF.type and q.object == EQ.CompetencyStandard)
+
+
+def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (
+                r.severity.rank,
+                r.country or "",
+                r.standard or "",
+                r.unit or "",
+                r.criterion or "",
+                r.rule,
+                r.value or "",
+            ),
+        )
+    )
+
+
+def _accepted(store: TripleStore, country: str) -> list[Quad]:
+    graph = country_graph(country)
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in store.triples(graph)]
+
+
+def validate_submission(
+    submission: Submission,
+    *,
+    store: TripleStore | None = None,
+    country: str | None = None,
+    baseline: bool = True,
+    workers: int = 2,
+) -> ValidationReport:
+    """Validates what was read; compares with the country's accepted data when the store has some."""
+    started = time.perf_counter()
+    results = [_template_result(p) for p in submission.problems]
+    results.extend(submission.foreign)
+    if country is not None:
+        results.extend(_country_results(submission, country))
+    results.extend(validate_quads(submission.quads, store=store, workers=workers))
+    countries = submission.countries or ((country,) if country else ())
+    report = ValidationReport(
+        _sorted(results),
+        inputs=tuple(submission.inputs),
+        countries=countries,
+        standards=_standards(submission.quads),
+        triples=len(submission.quads),
+        seconds=time.perf_counter() - started,
+    )
+    only = country or (countries[0] if len(countries) == 1 else None)
+    if baseline and store is not None and only is not None:
+        accepted = _accepted(store, only)
+        if accepted:
+            previous = ValidationReport(
+                _sorted(validate_quads(accepted, store=store, workers=workers))
+            )
+            report = compare(report, previous, f"datos aceptados de {only}")
+    return report
+
+
+def validate_paths(
+    paths: Sequence[Path],
+    *,
+    store: TripleStore | None = None,
+    country: str | None = None,
+    baseline: bool = True,
+    workers: int = 2,
+) -> ValidationReport:
+    """Reads and validates a submission (template folders or workbooks, RDF files).
+
+    Raises `InputError` when the input cannot be read at all; everything else is in the report.
+    """
+    if country is not None:
+        country = country.upper()
+        if country not in COUNTRIES:
+            raise InputError(
+                f"unknown country {country!r}; use one of {', '.join(COUNTRIES)}",
+                code="unknown-country",
+            )
+    started = time.perf_counter()
+    submission = read_submission(paths, country=country)
+    report = validate_submission(
+        submission, store=store, country=country, baseline=baseline, workers=workers
+    )
+    return _with_seconds(report, time.perf_counter() - started)
+
+
+def _with_seconds(report: ValidationReport, seconds: float) -> ValidationReport:
+    from dataclasses import replace
+
+    return replace(report, seconds=seconds)
