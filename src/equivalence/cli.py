@@ -11,11 +11,19 @@ from pathlib import Path
 from equivalence import __version__
 from equivalence.errors import EquivalenceError, InputError, InvalidSourceError
 from equivalence.formatting import render_select, render_triples
-from equivalence.service import LoadedSummary, load_paths, run_query, statistics
-from equivalence.settings import get_settings
+from equivalence.service import (
+    LoadedSummary,
+    load_paths,
+    run_query,
+    statistics,
+    validate_inputs,
+)
+from equivalence.settings import default_store_location, get_settings
 from equivalence.sources import SourceReader
 from equivalence.sparql import default_catalogue
 from equivalence.store import TripleStore, open_store
+from equivalence.validation import Severity
+from equivalence.validation.report import render as render_report
 
 __all__ = ["main"]
 
@@ -59,12 +67,62 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     commands.add_parser("queries", help="list the named queries and their parameters")
+
+    validate = commands.add_parser(
+        "validate",
+        help="validate a country's submission against the shapes (dry run)",
+        description="Validates template folders, .xlsx workbooks or RDF files against the SHACL "
+        "shapes and the national rules, and prints the report (Spanish by default). Occupation "
+        "codes and ESCO skills are checked against the store's reference data when the store "
+        "exists. Exit status: 0 conforms, 1 violations, 2 the input cannot be read.",
+    )
+    validate.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    validate.add_argument("--country", help="the submitting country (CL, CO, MX, PE)")
+    validate.add_argument(
+        "--format", choices=["text", "json", "turtle", "csv"], default="text", help="report format"
+    )
+    validate.add_argument("--lang", choices=["es", "en"], default="es", help="language of the text")
+    validate.add_argument("--out", type=Path, help="write the report to this file")
     return parser
 
 
 def _store(args: argparse.Namespace) -> TripleStore:
     descriptor = args.store or get_settings().store_descriptor
     return open_store(descriptor)
+
+
+def _reference_store(args: argparse.Namespace) -> TripleStore | None:
+    """The store whose reference data a validation uses: the one named, else the default if it exists."""
+    if args.store or get_settings().store:
+        return _store(args)
+    return (
+        open_store(get_settings().store_descriptor) if default_store_location().exists() else None
+    )
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    out.write_text(text, encoding="utf-8")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    store = _reference_store(args)
+    try:
+        report = validate_inputs(store, args.inputs, country=args.country)
+    finally:
+        if store is not None:
+            store.close()
+    _write(render_report(report, args.format, language=args.lang), args.out)
+    if args.format != "text" or args.out is not None:
+        verdict = "conforms" if report.conforms else "does NOT conform"
+        print(
+            f"{verdict}: {report.count(Severity.VIOLATION)} violations, "
+            f"{report.count(Severity.WARNING)} warnings, {report.count(Severity.INFO)} infos",
+            file=sys.stderr,
+        )
+    return EXIT_OK if report.conforms else EXIT_FAILED
 
 
 def _print_error(exc: EquivalenceError) -> None:
@@ -155,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "queries":
             return _queries()
+        if args.command == "validate":
+            return _validate(args)
         store = _store(args)
         try:
             if args.command == "load":

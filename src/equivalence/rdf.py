@@ -60,12 +60,17 @@ class QuadBuilder:
     the data folder, as written in the records: ``esco/v1.1.1-en/skills_en.csv``.
     """
 
-    def __init__(self, graph: NamedNode, dataset: str, path: str) -> None:
+    def __init__(
+        self, graph: NamedNode, dataset: str, path: str, *, provenance: bool = True
+    ) -> None:
         self.graph = graph
         self.dataset = dataset
         self.path = path
+        self.provenance = provenance
         self.quads: list[Quad] = []
-        self._records: set[int] = set()
+        # without provenance quads, where each subject was read: {subject IRI: row}
+        self.rows: dict[str, int] = {}
+        self._records: dict[int, NamedNode] = {}
         self._record_prefix = source_record_iri(dataset, path, 0).value[: -len("0")]
         self._file = Literal(path)
 
@@ -96,19 +101,26 @@ class QuadBuilder:
 
     def record(self, row: int) -> NamedNode:
         """The IRI of the source record for `row`, described once (file and row number)."""
-        iri = NamedNode(f"{self._record_prefix}{row}")
-        if row not in self._records:
-            self._records.add(row)
-            graph = self.graph
-            self.quads += (
-                Quad(iri, _TYPE, _SOURCE_RECORD, graph),
-                Quad(iri, _SOURCE_FILE, self._file, graph),
-                Quad(iri, _SOURCE_ROW, Literal(str(row), datatype=_INTEGER), graph),
-            )
+        iri = self._records.get(row)
+        if iri is None:
+            iri = self._records[row] = NamedNode(f"{self._record_prefix}{row}")
+            if self.provenance:
+                graph = self.graph
+                self.quads += (
+                    Quad(iri, _TYPE, _SOURCE_RECORD, graph),
+                    Quad(iri, _SOURCE_FILE, self._file, graph),
+                    Quad(iri, _SOURCE_ROW, Literal(str(row), datatype=_INTEGER), graph),
+                )
         return iri
 
     def derived(self, subject: NamedNode, row: int) -> None:
-        """Records that `subject` was read from `row` of this source."""
+        """Records that `subject` was read from `row` of this source.
+
+        Without provenance quads, only `rows` remembers it (the first row a subject is read from).
+        """
+        if not self.provenance:
+            self.rows.setdefault(subject.value, row)
+            return
         self.quads.append(Quad(subject, _DERIVED_FROM, self.record(row), self.graph))
 
     def reified(self, subject: NamedNode, predicate: NamedNode, obj: Object, row: int) -> None:
@@ -117,8 +129,11 @@ class QuadBuilder:
         For statements that are a row of their own (a relation, a crosswalk line), the record
         is the reification, so a query can find file and row of that very statement.
         """
-        record = self.record(row)
         graph = self.graph
+        if not self.provenance:
+            self.quads.append(Quad(subject, predicate, obj, graph))
+            return
+        record = self.record(row)
         self.quads += (
             Quad(subject, predicate, obj, graph),
             Quad(record, _TYPE, _STATEMENT, graph),

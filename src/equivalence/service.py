@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from equivalence.resources import resource_dir
 from equivalence.sources import SourceReader, discover
 from equivalence.sparql import default_catalogue, parse_query_file, term_text
 from equivalence.store.base import SelectResult, TripleStore
+from equivalence.validation import ValidationReport, validate_paths
 from equivalence.vocab import EQ, GRAPH
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "load_paths",
     "run_query",
     "statistics",
+    "validate_inputs",
 ]
 
 
@@ -205,3 +207,15 @@ def run_query(
     if kind in ("CONSTRUCT", "DESCRIBE"):
         return QueryOutcome(kind, triples=tuple(store.construct(text)))
     return QueryOutcome("SELECT", select=store.select(text))
+
+
+def validate_inputs(
+    store: TripleStore | None, paths: Sequence[Path], *, country: str | None = None
+) -> ValidationReport:
+    """A dry run of a submission: the validation report, nothing written.
+
+    With a store, occupation codes and ESCO skills are checked against its reference data, and
+    the report says which problems are new, fixed or persisting compared with the country's
+    accepted data. Raises `InputError` when the input cannot be read.
+    """
+    return validate_paths(paths, store=store, country=country)

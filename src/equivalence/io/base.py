@@ -36,6 +36,8 @@ class LoadedSource:
     path: Path
     quads: list[Quad] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # when read without provenance quads: {resource IRI: (file, row)} of the row it was read from
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

@@ -10,10 +10,12 @@ the rows were read. The format is documented in ``docs/template.md``.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -334,8 +336,9 @@ class _CriterionSeen:
 class _Converter:
     """Checks every row and builds the quads; `problems` collects what is wrong."""
 
-    def __init__(self, tables: Mapping[str, _Table]) -> None:
+    def __init__(self, tables: Mapping[str, _Table], *, provenance: bool = True) -> None:
         self.tables = tables
+        self.provenance = provenance
         self.problems: list[InputError] = []
         self.builders: dict[tuple[str, str], QuadBuilder] = {}
         self.counts: dict[str, int] = {}
@@ -367,7 +370,9 @@ class _Converter:
     def builder(self, country: str, table: _Table) -> QuadBuilder:
         key = (country, table.name)
         if key not in self.builders:
-            self.builders[key] = QuadBuilder(country_graph(country), _DATASET, table.record_path)
+            self.builders[key] = QuadBuilder(
+                country_graph(country), _DATASET, table.record_path, provenance=self.provenance
+            )
         return self.builders[key]
 
     def count(self, what: str, country: str) -> None:
@@ -808,6 +813,17 @@ class _Converter:
         self.count("criteria", country)
 
 
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _without(row: Mapping[str, str], problems: Sequence[InputError]) -> dict[str, str]:
     """The row with the cells that have a problem emptied (both occupation cells together)."""
     bad = {str(p.column) for p in problems}
@@ -831,13 +847,18 @@ def read_template(path: Path) -> LoadedSource:
     return source
 
 
-def read_template_rows(path: Path) -> tuple[LoadedSource, list[InputError]]:
+def read_template_rows(
+    path: Path, *, provenance: bool = True
+) -> tuple[LoadedSource, list[InputError]]:
     """Reads a template and returns the quads of every row that is right, and the row problems.
 
     What `validate` uses: a row with a problem is left out (or only its bad cell, where the rest
     can stand) and the problem is returned, so that the shapes still check every other row.
     Structural problems (a missing table or column, a file that is not UTF-8 or not CSV/XLSX)
     raise `InvalidSourceError`: such a template cannot be read at all.
+
+    With `provenance=False` no source records are stated (validation does not need them): the
+    source's `rows` maps each resource IRI to its file and line instead.
     """
     problems: list[InputError] = []
     tables: dict[str, _Table | None]
@@ -858,13 +879,16 @@ def read_template_rows(path: Path) -> tuple[LoadedSource, list[InputError]]:
         # structural problems first: the rows are checked once every table can be read
         raise InvalidSourceError(problems, file=path)
     complete = {name: table for name, table in tables.items() if table is not None}
-    converter = _Converter(complete)
-    converter.standards(complete["standards"])
-    converter.units(complete["units"])
-    converter.criteria(complete["criteria"])
+    converter = _Converter(complete, provenance=provenance)
+    with _no_garbage_collection():  # millions of acyclic objects: the collector only slows it
+        converter.standards(complete["standards"])
+        converter.units(complete["units"])
+        converter.criteria(complete["criteria"])
     source = LoadedSource(name=path.name, path=path)
     for builder in converter.builders.values():
         source.quads.extend(builder.quads)
+        for iri, row in builder.rows.items():
+            source.rows.setdefault(iri, (builder.path, row))
     for table in TABLES:
         source.counts[table] = converter.counts.get(table, 0)
     source.counts.update({k: v for k, v in sorted(converter.counts.items()) if ":" in k})

@@ -18,6 +18,7 @@ from typing import Final
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -72,25 +73,28 @@ class Finding:
 
 
 class ValidationStore:
-    """The data under validation, in one in-memory pyoxigraph store.
+    """The data under validation, in the default graph of one in-memory pyoxigraph store.
 
-    Quads keep their named graphs; queries see the union of every graph as their default graph.
+    Named graphs are dropped: the shapes see one graph, as pySHACL does (and a union default
+    graph would make every join slower).
     """
 
     def __init__(self) -> None:
         self.store = Store()
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
-        self.store.bulk_extend(quads)
+        default = DefaultGraph()
+        self.store.bulk_extend(Quad(q.subject, q.predicate, q.object, default) for q in quads)
 
-    def add_triples(self, graph: NamedNode, triples: Iterable[Triple]) -> None:
-        self.store.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    def add_triples(self, triples: Iterable[Triple]) -> None:
+        default = DefaultGraph()
+        self.store.bulk_extend(Quad(t.subject, t.predicate, t.object, default) for t in triples)
 
     def __len__(self) -> int:
         return len(self.store)
 
     def select(self, query: str) -> QuerySolutions:
-        result = self.store.query(query, use_default_graph_as_union=True)
+        result = self.store.query(query)
         if not isinstance(result, QuerySolutions):
             raise ConfigurationError("a validation query must be a SELECT query")
         return result
@@ -140,6 +144,8 @@ def _template(name: str) -> str:
 
 def _target_pattern(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> str:
     classes = sorted({c for t in constraint.targets for c in _classes(t, closure).split()})
+    if len(classes) == 1:
+        return f"?this a {classes[0]} ."
     return (
         f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?targetClass {{ {' '.join(classes)} }} "
         "?this a ?targetClass } }"
@@ -149,7 +155,7 @@ def _target_pattern(constraint: Constraint, closure: dict[str, tuple[str, ...]])
 def _parameters(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> dict[str, str]:
     name, values = constraint.component, constraint.parameter
     first = values[0] if values else None
-    if name == "minCount" and first is not None and int(str(first)) == 1:
+    if name in ("minCount", "maxCount") and first is not None and int(str(first)) == 1:
         return {}
     params: dict[str, str] = {}
     if name == "class" and first is not None:
@@ -190,8 +196,8 @@ def compile_constraint(constraint: Constraint, closure: dict[str, tuple[str, ...
             raise ConfigurationError(f"{constraint.rule}: the SPARQL constraint has no WHERE")
         return f"{text[: match.end()]}\n  {target}\n{text[match.end() :]}"
     template = constraint.component
-    if template == "minCount" and int(str(constraint.parameter[0])) == 1:
-        template = "minCount-1"
+    if template in ("minCount", "maxCount") and int(str(constraint.parameter[0])) == 1:
+        template = f"{template}-1"
     params = _parameters(constraint, closure)
     params["PATH"] = _path(constraint)
 

@@ -35,7 +35,9 @@ class ValidationResult:
     `field` is the template column when there is one (``code``, ``level`` …), else the compact
     name of the property. `standard`, `unit` and `criterion` are codes; `file`/`line`/`column`
     say where the value was read, when known. `focus`, `path`, `component` and `shape` are IRIs
-    (as strings) of the SHACL result; they are empty for template problems.
+    (as strings) of the SHACL result, and `term` its full `sh:value` (an IRI or a lexical form,
+    where `value` shows what the agency wrote, e.g. ``9`` for a level); they are empty for
+    template problems.
     """
 
     severity: Severity
@@ -55,6 +57,7 @@ class ValidationResult:
     file: str | None = None
     line: int | None = None
     column: str | None = None
+    term: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str, str]:

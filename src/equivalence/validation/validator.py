@@ -34,7 +34,6 @@ from equivalence.vocab import (
     COUNTRIES,
     DCTERMS,
     EQ,
-    GRAPH,
     ID,
     RDF,
     SKOS,
@@ -52,7 +51,6 @@ __all__ = [
 ]
 
 _LOCATE: Final = Path(__file__).with_name("queries") / "locate.rq"
-_CONTEXT_GRAPH: Final = GRAPH.ontology  # reference facts join the ontology graph for validation
 _REFERENCE_PREDICATES: Final = (EQ.occupation, EQ.relatedSkill)
 _TEMPLATE_MARKERS: Final = ("standards.csv",)
 _STANDARD_TYPES: Final = frozenset({EQ.CompetencyStandard, *STANDARD_CLASS.values()})
@@ -97,6 +95,8 @@ class Submission:
     problems: list[InputError] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
     foreign: list[ValidationResult] = field(default_factory=list)
+    # where template rows were read, when read without provenance quads: {IRI: (file, line)}
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -183,10 +183,11 @@ def _foreign_subjects(source: LoadedSource, country: str) -> list[ValidationResu
     return results
 
 
-def _read_one(path: Path, country: str | None, submission: Submission) -> None:
+def _read_one(path: Path, country: str | None, submission: Submission, *, provenance: bool) -> None:
     if path.is_dir() or path.suffix.lower() == ".xlsx":
-        source, problems = read_template_rows(path)
+        source, problems = read_template_rows(path, provenance=provenance)
         submission.problems.extend(problems)
+        submission.rows.update(source.rows)
     else:
         source = read_rdf_file(path, country)
         graphs = {q.graph_name for q in source.quads}
@@ -199,16 +200,24 @@ def _read_one(path: Path, country: str | None, submission: Submission) -> None:
 
 
 def read_submission(
-    paths: Sequence[Path], *, country: str | None = None, max_bytes: int | None = None
+    paths: Sequence[Path],
+    *,
+    country: str | None = None,
+    max_bytes: int | None = None,
+    provenance: bool = True,
 ) -> Submission:
-    """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated)."""
+    """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated).
+
+    `provenance=False` leaves out the source records of template rows (what a dry run needs:
+    the shapes check the content; `rows` still says where each resource was read).
+    """
     files = [f for path in paths for f in _files_of(path)]
     if not files:
         raise InputError("nothing to validate: give at least one file or folder", code="no-input")
     _check_size(files, max_bytes if max_bytes is not None else get_settings().max_input_bytes)
     submission = Submission()
     for path in files:
-        _read_one(path, country, submission)
+        _read_one(path, country, submission, provenance=provenance)
     return submission
 
 
@@ -256,8 +265,8 @@ def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[
 def _validation_store(quads: Sequence[Quad], context: Sequence[Triple]) -> ValidationStore:
     data = ValidationStore()
     data.add_quads(quads)
-    data.add_triples(_CONTEXT_GRAPH, _ontology())
-    data.add_triples(_CONTEXT_GRAPH, context)
+    data.add_triples(_ontology())
+    data.add_triples(context)
     return data
 
 
@@ -283,7 +292,9 @@ def _text(term: object) -> str | None:
     return None
 
 
-def _locate(data: ValidationStore, foci: set[str]) -> dict[str, _Place]:
+def _locate(
+    data: ValidationStore, foci: set[str], rows: Mapping[str, tuple[str, int]]
+) -> dict[str, _Place]:
     places: dict[str, _Place] = {}
     nodes = sorted(foci)
     template = _LOCATE.read_text(encoding="utf-8")
@@ -296,13 +307,17 @@ def _locate(data: ValidationStore, foci: set[str]) -> dict[str, _Place]:
             if focus is None:
                 continue
             line = _text(row["row"])
+            file = _text(row["file"])
+            if file is None and focus in rows:
+                file, number = rows[focus]
+                line = str(number)
             place = _Place(
                 _text(row["kind"]) or "",
                 _text(row["country"]),
                 _text(row["standardCode"]),
                 _text(row["unitCode"]),
                 _text(row["criterionCode"]),
-                _text(row["file"]),
+                file,
                 int(line) if line and line.isdigit() else None,
             )
             known = places.get(focus)
@@ -347,6 +362,7 @@ def _result(finding: Finding, place: _Place) -> ValidationResult:
         file=place.file,
         line=place.line,
         column=field_name if place.file else None,
+        term=finding.value.value if finding.value is not None else None,
     )
 
 
@@ -395,9 +411,7 @@ def _country_results(submission: Submission, country: str) -> list[ValidationRes
                     f"The standard belongs to {other}, but the submission is {country}'s: an "
                     "agency may only submit its own country's standards.",
                     country=other,
-                    standard=_text(quad.subject).rsplit("/", 1)[-1]
-                    if _text(quad.subject)
-                    else None,
+                    standard=(_text(quad.subject) or "").rsplit("/", 1)[-1] or None,
                     focus=_text(quad.subject),
                 )
             )
@@ -415,12 +429,16 @@ def validate_quads(
     store: TripleStore | None = None,
     constraints: Sequence[Constraint] | None = None,
     workers: int = 2,
+    rows: Mapping[str, tuple[str, int]] | None = None,
 ) -> list[ValidationResult]:
-    """The shape results on these quads (with the ontology and the store's reference facts)."""
+    """The shape results on these quads (with the ontology and the store's reference facts).
+
+    `rows` locates resources read without provenance quads: {IRI: (file, line)}.
+    """
     data = _validation_store(quads, reference_context(store, quads))
     findings = run_constraints(data, constraints or project_constraints(), workers=workers)
     foci = {f.focus.value for f in findings if isinstance(f.focus, NamedNode)}
-    places = _locate(data, foci)
+    places = _locate(data, foci, rows or {})
     return [
         _result(
             f, places.get(f.focus.value, _Place()) if isinstance(f.focus, NamedNode) else _Place()
@@ -469,7 +487,9 @@ def validate_submission(
     results.extend(submission.foreign)
     if country is not None:
         results.extend(_country_results(submission, country))
-    results.extend(validate_quads(submission.quads, store=store, workers=workers))
+    results.extend(
+        validate_quads(submission.quads, store=store, workers=workers, rows=submission.rows)
+    )
     countries = submission.countries or ((country,) if country else ())
     report = ValidationReport(
         _sorted(results),
@@ -510,7 +530,7 @@ def validate_paths(
                 code="unknown-country",
             )
     started = time.perf_counter()
-    submission = read_submission(paths, country=country)
+    submission = read_submission(paths, country=country, provenance=False)
     report = validate_submission(
         submission, store=store, country=country, baseline=baseline, workers=workers
     )
