@@ -214,7 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "queries":
             return _queries()
         if args.command == "validate":
-            return _validate(args)
+            try:
+                return _validate(args)
+            except InputError as exc:  # unreadable input, not a validation failure
+                _print_error(exc)
+                return EXIT_USAGE
         store = _store(args)
         try:
             if args.command == "load":

@@ -146,10 +146,7 @@ def _target_pattern(constraint: Constraint, closure: dict[str, tuple[str, ...]])
     classes = sorted({c for t in constraint.targets for c in _classes(t, closure).split()})
     if len(classes) == 1:
         return f"?this a {classes[0]} ."
-    return (
-        f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?targetClass {{ {' '.join(classes)} }} "
-        "?this a ?targetClass } }"
-    )
+    return _template("target-classes").strip().replace("$classes", " ".join(classes))
 
 
 def _parameters(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Final
+from urllib.parse import unquote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
@@ -35,6 +36,7 @@ from equivalence.vocab import (
     DCTERMS,
     EQ,
     ID,
+    OCCUPATION_SCHEMES,
     RDF,
     SKOS,
     SOURCE_NS,
@@ -327,8 +329,13 @@ def _locate(
 
 
 def _cell(field_name: str | None, value: NamedNode | BlankNode | Literal | None) -> str | None:
+    """The value as the agency wrote it: the code of an occupation, the number of a level …"""
     if value is None:
         return None
+    if field_name == "occupation_code" and isinstance(value, NamedNode):
+        for scheme in OCCUPATION_SCHEMES.values():
+            if value.value.startswith(scheme.concept_prefix):
+                return unquote(value.value.removeprefix(scheme.concept_prefix))
     if field_name in _CELL_FIELDS and isinstance(value, NamedNode) and value.value.startswith(BASE):
         return value.value.rstrip("/").rsplit("/", 1)[-1]
     return value.value
