@@ -101,6 +101,8 @@ def _child_pyshacl(folder: Path, country: str, target: str) -> dict[str, Any]:
         data, shacl_graph=shapes, inference="none", advanced=True
     )
     done = time.perf_counter()
+    if not hasattr(report_graph, "subjects"):  # pySHACL gives a ValidationFailure, not a graph
+        raise RuntimeError(f"pySHACL failed: {' '.join(str(report_graph).split())[:300]}")
     severities: Counter[str] = Counter()
     shapes_hit: Counter[str] = Counter()
     violating_focus: set[object] = set()
@@ -309,6 +311,10 @@ def _num(value: float | None, fmt: str = ".1f") -> str:
     return "–" if value is None else format(value, fmt)
 
 
+def _count(value: int | None) -> str:
+    return "–" if not value else f"{value:,}"
+
+
 def _section(doc: dict[str, Any]) -> str:
     m, cfg = doc["machine"], doc["config"]
     n = cfg["standards"]
@@ -328,13 +334,19 @@ def _section(doc: dict[str, Any]) -> str:
         + f", Python {m['python']}, pyoxigraph {m['pyoxigraph']}, pySHACL {m['pyshacl']}, "
         f"rdflib {m['rdflib']}"
         + (f", commit {m['commit']}" if "commit" in m else "")
-        + f"; median of {cfg['repeat']} fresh-process runs (`python benchmarks/validate.py`).",
+        + f"; median of {cfg['repeat']} fresh-process runs of ours"
+        + (
+            f", {cfg['pyshacl_repeat']} of pySHACL per slice"
+            if cfg["reference"] and cfg["slices"]
+            else ""
+        )
+        + " (`python benchmarks/validate.py`).",
         "",
         f"Data: `benchmarks/generate_submission.py --country {cfg['country']} --units {cfg['units']} "
         f"--criteria {cfg['criteria']} --invalid-share {cfg['invalid_share']} --seed {cfg['seed']}`: "
         f"{full['standards']:,} standards, {full['units']:,} units, {full['criteria']:,} criteria "
         f"({full['rows']:,} rows, {full['bytes'] / 1e6:.1f} MB of CSV, generated in "
-        f"{full['generate_seconds']:.1f} s), {full['invalid_standards']:,} standards with one "
+        f"{full['generate_seconds']:.1f} s), {full['invalid_standards']:,} standard(s) with one "
         f"deliberate violation ({', '.join(f'{v} {k}' for k, v in full['invalid'].items())})"
         + (f"; {triples:,} triples in the validator's graph." if triples else "."),
         "",
@@ -380,8 +392,8 @@ def _section(doc: dict[str, Any]) -> str:
             "",
             "Like for like on slices (separate folders, same generator and seed):",
             "",
-            "| standards | triples (rdflib) | ours wall (s) | ours RSS (GiB) | pySHACL wall (s) "
-            "| pySHACL RSS (GiB) | time ratio | RSS ratio | violations ours / pySHACL |",
+            "| standards | triples (ours / rdflib) | ours wall (s) | ours RSS (GiB) | pySHACL wall (s) "
+            "| pySHACL RSS (GiB) | time ratio | RSS ratio | results (violations) ours / pySHACL |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for size in slices:
@@ -396,9 +408,13 @@ def _section(doc: dict[str, Any]) -> str:
                 if py.get("rss_mib") and ours.get("rss_mib")
                 else "–"
             )
-            counts = f"{ours.get('violations', '–')} / {py.get('violations', '–')}"
+            counts = (
+                f"{_count(ours.get('results'))} ({ours.get('violations', '–')}) / "
+                f"{_count(py.get('results'))} ({py.get('violations', '–')})"
+            )
             lines.append(
-                f"| {size:,} | {py.get('triples', 0) or 0:,} | {_num(ours.get('wall_s'))} | "
+                f"| {size:,} | {_count(ours.get('triples'))} / {_count(py.get('triples'))} "
+                f"| {_num(ours.get('wall_s'))} | "
                 f"{_gib(ours.get('rss_mib'))} | {_num(py.get('wall_s'))} | {_gib(py.get('rss_mib'))} "
                 f"| {ratio_t} | {ratio_m} | {counts} |"
             )
@@ -418,10 +434,18 @@ def _section(doc: dict[str, Any]) -> str:
         ]
     ours_fit = fits.get("ours_wall")
     if ours_fit:
+        if not py_fit:
+            lines.append("")
         lines.append(
             f"Ours wall ≈ {ours_fit['intercept']:.1f} s + {ours_fit['slope'] * 1000:.1f} s per "
             f"1,000 standards over {', '.join(f'{s:,}' for s in doc['fit_sizes']['ours'])} "
             f"standards (R² {ours_fit['r2']:.3f}); growth: {doc['growth']['ours']}."
+            + (
+                f" Extrapolated from the slices alone: {from_slices:.0f} s at {n:,} standards."
+                if (from_slices := doc["extrapolated"]["ours_wall_s_from_slices"]) is not None
+                and n not in slices
+                else ""
+            )
         )
     failures = [
         f"{kind} at {size} standards: {s['error']}"
@@ -459,6 +483,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="sizes (standards) run with both validators; empty for none",
     )
     parser.add_argument("--skip-pyshacl", action="store_true")
+    parser.add_argument(
+        "--pyshacl-repeat",
+        type=int,
+        default=1,
+        help="runs of pySHACL per slice (default 1: minutes each; its spread is small)",
+    )
     parser.add_argument("--country", default="MX", type=str.upper)
     parser.add_argument("--units", type=int, default=8)
     parser.add_argument("--criteria", type=int, default=6)
@@ -484,6 +514,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "standards": n,
             "slices": args.slices,
             "repeat": args.repeat,
+            "pyshacl_repeat": args.pyshacl_repeat,
             "country": args.country,
             "units": args.units,
             "criteria": args.criteria,
@@ -517,10 +548,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"generated {size:,} standards: {json.dumps(counts)}", flush=True)
 
         failed: set[tuple[str, int]] = set()
-        for i in range(args.repeat):
+        for i in range(max(args.repeat, 0 if args.skip_pyshacl else args.pyshacl_repeat)):
             for size in sizes:
-                kinds = ["ours"]
-                if not args.skip_pyshacl and size in args.slices:
+                kinds = ["ours"] if i < args.repeat else []
+                if not args.skip_pyshacl and size in args.slices and i < args.pyshacl_repeat:
                     kinds.append("pyshacl")
                 for kind in kinds:
                     if (kind, size) in failed:
@@ -542,6 +573,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                             }
                         )
                     print(json.dumps(shown), flush=True)
+                    if not args.no_write:  # progress survives an interrupted run
+                        args.json.parent.mkdir(parents=True, exist_ok=True)
+                        args.json.write_text(
+                            json.dumps({**doc, "complete": False}, indent=2, ensure_ascii=False),
+                            encoding="utf-8",
+                        )
 
     for kind in ("ours", "pyshacl"):
         doc[kind] = {
@@ -588,6 +625,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ratio_wall": est_wall / ours_n["wall_s"] if est_wall and ours_n.get("wall_s") else None,
         "ratio_rss": est_rss / ours_n["rss_mib"] if est_rss and ours_n.get("rss_mib") else None,
     }
+    doc["agreement"] = {
+        str(size): {
+            "results": (doc["ours"][str(size)].get("results"), py.get("results")),
+            "violations": (doc["ours"][str(size)].get("violations"), py.get("violations")),
+            "same": doc["ours"][str(size)].get("results") == py.get("results")
+            and doc["ours"][str(size)].get("violations") == py.get("violations"),
+        }
+        for size, py in ((int(k), v) for k, v in doc["pyshacl"].items())
+        if str(size) in doc["ours"] and "error" not in py
+    }
+    doc["complete"] = True
     doc["targets"] = {
         "wall_s": TARGET_SECONDS,
         "rss_gib": TARGET_RSS_GIB,

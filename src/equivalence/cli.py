@@ -9,20 +9,30 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from equivalence import __version__
-from equivalence.errors import EquivalenceError, InputError, InvalidSourceError
+from equivalence.auth import default_registry
+from equivalence.errors import (
+    AuthorizationError,
+    EquivalenceError,
+    InputError,
+    InvalidSourceError,
+    SubmissionRejectedError,
+)
 from equivalence.formatting import render_select, render_triples
 from equivalence.service import (
     LoadedSummary,
     load_paths,
+    roll_back,
     run_query,
     statistics,
+    submit,
     validate_inputs,
 )
 from equivalence.settings import default_store_location, get_settings
 from equivalence.sources import SourceReader
 from equivalence.sparql import default_catalogue
 from equivalence.store import TripleStore, open_store
-from equivalence.validation import Severity
+from equivalence.submissions import Version, diff, versions
+from equivalence.validation import Severity, ValidationReport
 from equivalence.validation.report import render as render_report
 
 __all__ = ["main"]
@@ -30,6 +40,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_FORBIDDEN = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,7 +94,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--lang", choices=["es", "en"], default="es", help="language of the text")
     validate.add_argument("--out", type=Path, help="write the report to this file")
+    _submission_commands(commands)
     return parser
+
+
+def _token_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token", help="the agency's token (default: $EQUIVALENCE_TOKEN; avoid shell history)"
+    )
+
+
+def _submission_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    submit = commands.add_parser(
+        "submit",
+        help="submit a country's new data: validate, then replace its graph atomically",
+        description="Validates the files; if they conform, they become the country's new version "
+        "(every accepted version is kept, with who and when). Exit status: 0 accepted, "
+        "1 rejected (violations; nothing written), 2 unreadable input, 3 not authorised.",
+    )
+    submit.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    submit.add_argument("--country", required=True, help="CL, CO, MX or PE")
+    _token_argument(submit)
+    submit.add_argument(
+        "--format", choices=["text", "json", "turtle", "csv"], default="text", help="report format"
+    )
+    submit.add_argument("--lang", choices=["es", "en"], default="es")
+
+    versions = commands.add_parser("versions", help="list the accepted versions of a country")
+    versions.add_argument("--country", required=True)
+    versions.add_argument("--format", choices=["table", "json"], default="table")
+
+    diff = commands.add_parser("diff", help="standards added, removed, changed between versions")
+    diff.add_argument("--country", required=True)
+    diff.add_argument("from_version", type=int, metavar="FROM")
+    diff.add_argument("to_version", type=int, nargs="?", metavar="TO", help="default: live data")
+    diff.add_argument("--format", choices=["text", "json"], default="text")
+
+    roll = commands.add_parser("rollback", help="make an earlier version current (a new version)")
+    roll.add_argument("--country", required=True)
+    roll.add_argument("--to", type=int, required=True, dest="to_version", metavar="N")
+    _token_argument(roll)
+
+    token = commands.add_parser("token", help="issue, list and revoke the agencies' tokens")
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="issue a token for a country's agency")
+    create.add_argument("--country", required=True)
+    create.add_argument("--agency", required=True, help="e.g. CONOCER, ChileValora, SENA, MTPE")
+    actions.add_parser("list", help="list tokens (never the secrets)")
+    revoke = actions.add_parser("revoke", help="revoke a token")
+    revoke.add_argument("token_id", metavar="ID")
 
 
 def _store(args: argparse.Namespace) -> TripleStore:
@@ -199,6 +258,113 @@ def _query(args: argparse.Namespace, store: TripleStore) -> int:
     return EXIT_OK
 
 
+def _token(args: argparse.Namespace) -> str:
+    token = args.token or get_settings().token
+    if not token:
+        raise AuthorizationError("no token: give --token or set EQUIVALENCE_TOKEN")
+    return str(token)
+
+
+def _submit(args: argparse.Namespace, store: TripleStore) -> int:
+    try:
+        outcome = submit(store, default_registry(), _token(args), args.country, args.inputs)
+    except SubmissionRejectedError as exc:
+        report = exc.report
+        assert isinstance(report, ValidationReport)
+        _write(render_report(report, args.format, language=args.lang), None)
+        _print_error(exc)
+        return EXIT_FAILED
+    _write(render_report(outcome.report, args.format, language=args.lang), None)
+    v = outcome.version
+    print(
+        f"accepted: version {v.number} of {v.country} ({v.standards:,} standards, "
+        f"{v.triples:,} triples, by {v.agency})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _version_row(v: Version) -> dict[str, object]:
+    return {
+        "version": v.number,
+        "generated_at": v.generated_at.isoformat(),
+        "agency": v.agency,
+        "agent": v.agent,
+        "standards": v.standards,
+        "triples": v.triples,
+        "previous": v.previous,
+        "restores": v.restores,
+        "digest": v.digest,
+        "summary": v.summary,
+    }
+
+
+def _versions(args: argparse.Namespace, store: TripleStore) -> int:
+    rows = [_version_row(v) for v in versions(store, args.country.upper())]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(f"no accepted version of {args.country.upper()}")
+    for row in rows:
+        restores = f" (restores {row['restores']})" if row["restores"] else ""
+        print(
+            f"{row['version']:>4}  {row['generated_at']}  {row['agency']}  "
+            f"{row['standards']:,} standards  {row['triples']:,} triples{restores}"
+        )
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, store: TripleStore) -> int:
+    d = diff(store, args.country.upper(), args.from_version, args.to_version)
+    data = {
+        "country": d.country,
+        "from": d.from_version,
+        "to": d.to_version if d.to_version is not None else "live",
+        "added": list(d.added),
+        "removed": list(d.removed),
+        "changed": list(d.changed),
+        "same_content": d.same_content,
+    }
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{d.country}: version {data['from']} → {data['to']}")
+    for what in ("added", "removed", "changed"):
+        codes = data[what]
+        assert isinstance(codes, list)
+        print(f"  {what} ({len(codes)}): {', '.join(codes) if codes else '-'}")
+    return EXIT_OK
+
+
+def _rollback(args: argparse.Namespace, store: TripleStore) -> int:
+    v = roll_back(store, default_registry(), _token(args), args.country, args.to_version)
+    print(f"version {v.number} of {v.country} restores version {v.restores}")
+    return EXIT_OK
+
+
+def _tokens(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    if args.action == "create":
+        issued = registry.create(args.country.upper(), args.agency)
+        print(issued.token)
+        print(
+            f"token {issued.token_id} for {issued.agency} ({issued.country}); it is shown only "
+            "once: give it to the agency now",
+            file=sys.stderr,
+        )
+    elif args.action == "revoke":
+        info = registry.revoke(args.token_id)
+        print(f"revoked {info.token_id} ({info.agency}, {info.country})")
+    else:
+        for info in registry.list():
+            state = "active" if info.active else f"revoked {info.revoked}"
+            print(
+                f"{info.token_id}  {info.country}  {info.agency}  created {info.created}  {state}"
+            )
+    return EXIT_OK
+
+
 def _queries() -> int:
     for query in default_catalogue():
         print(f"{query.name}: {query.description}")
@@ -213,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "queries":
             return _queries()
+        if args.command == "token":
+            return _tokens(args)
         if args.command == "validate":
             try:
                 return _validate(args)
@@ -221,19 +389,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
         store = _store(args)
         try:
-            if args.command == "load":
-                return _load(args, store)
-            if args.command == "stats":
-                return _stats(args, store)
-            return _query(args, store)
+            return _on_store(args, store)
         finally:
             store.close()
+    except AuthorizationError as exc:
+        _print_error(exc)
+        return EXIT_FORBIDDEN
     except InvalidSourceError as exc:
         _print_error(exc)
         return EXIT_FAILED
     except EquivalenceError as exc:
         _print_error(exc)
         return EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILED
+
+
+def _on_store(args: argparse.Namespace, store: TripleStore) -> int:
+    commands = {
+        "load": _load,
+        "stats": _stats,
+        "query": _query,
+        "versions": _versions,
+        "diff": _diff,
+        "rollback": _rollback,
+    }
+    if args.command == "submit":
+        try:
+            return _submit(args, store)
+        except InputError as exc:
+            _print_error(exc)
+            return EXIT_USAGE
+    return commands[args.command](args, store)
 
 
 if __name__ == "__main__":

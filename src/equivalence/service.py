@@ -10,24 +10,35 @@ from pathlib import Path
 
 from pyoxigraph import Literal, RdfFormat, Triple, parse
 
-from equivalence.errors import EquivalenceError, InputError
+from equivalence.auth import TokenRegistry
+from equivalence.errors import EquivalenceError, InputError, SubmissionRejectedError
 from equivalence.io.base import LoadedSource
 from equivalence.resources import resource_dir
 from equivalence.sources import SourceReader, discover
 from equivalence.sparql import default_catalogue, parse_query_file, term_text
 from equivalence.store.base import SelectResult, TripleStore
-from equivalence.validation import ValidationReport, validate_paths
+from equivalence.submissions import Version, accept, archive_for, rollback
+from equivalence.validation import (
+    Severity,
+    ValidationReport,
+    read_submission,
+    validate_paths,
+    validate_submission,
+)
 from equivalence.vocab import EQ, GRAPH
 
 __all__ = [
     "LoadReport",
     "LoadedSummary",
     "QueryOutcome",
+    "SubmissionOutcome",
     "load_ontology",
     "load_ontology_triples",
     "load_paths",
+    "roll_back",
     "run_query",
     "statistics",
+    "submit",
     "validate_inputs",
 ]
 
@@ -219,3 +230,56 @@ def validate_inputs(
     accepted data. Raises `InputError` when the input cannot be read.
     """
     return validate_paths(paths, store=store, country=country)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionOutcome:
+    """An accepted submission: the version it became and its validation report."""
+
+    version: Version
+    report: ValidationReport
+
+
+def _summary(report: ValidationReport) -> str:
+    return (
+        f"{report.standards} standards, {report.count(Severity.VIOLATION)} violations, "
+        f"{report.count(Severity.WARNING)} warnings, {report.count(Severity.INFO)} infos"
+    )
+
+
+def submit(
+    store: TripleStore,
+    registry: TokenRegistry,
+    token: str,
+    country: str,
+    paths: Sequence[Path],
+) -> SubmissionOutcome:
+    """A country's new data: authorise, read, validate, and if it conforms, accept it atomically.
+
+    Raises `AuthorizationError` for a token that may not write this country, `InputError` for
+    input that cannot be read, and `SubmissionRejectedError` (with the report) when the data has
+    violations; in every one of these cases the store is left exactly as it was.
+    """
+    country = country.upper()
+    agent = registry.authorize(token, country)
+    submission = read_submission(paths, country=country)
+    report = validate_submission(submission, store=store, country=country)
+    if not report.conforms:
+        raise SubmissionRejectedError(
+            f"the submission of {country} has {report.count(Severity.VIOLATION)} violations; "
+            "nothing was written",
+            report,
+        )
+    version = accept(
+        store, archive_for(store), country, submission.quads, agent, report_summary=_summary(report)
+    )
+    return SubmissionOutcome(version, report)
+
+
+def roll_back(
+    store: TripleStore, registry: TokenRegistry, token: str, country: str, to_version: int
+) -> Version:
+    """Makes an earlier version of a country's data current again, as a new version."""
+    country = country.upper()
+    agent = registry.authorize(token, country)
+    return rollback(store, archive_for(store), country, to_version, agent)

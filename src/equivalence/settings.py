@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # submissions: `EQUIVALENCE_VERSIONS` the version archive, `EQUIVALENCE_TOKENS` the tokens
     versions: str = ""
     tokens: str = ""
+    # the token an agency's command-line client submits with (`EQUIVALENCE_TOKEN`)
+    token: str = ""
 
     @property
     def versions_dir(self) -> Path | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from equivalence.errors import QueryError, StoreError
 from equivalence.store import TripleStore
 from equivalence.store.base import STAGING_PREFIX
+from equivalence.store.oxigraph import OxigraphStore
 
 from .conftest import Backend
 
@@ -305,6 +308,103 @@ def test_a_write_that_fails_midway_changes_nothing(
     assert dump(store) == before
     assert staging_left(store) == []
     assert store.graphs() == [G1, G2]
+
+
+# -- replace_graphs(..., add=...): extra quads in the same atomic write -----------------------
+
+
+def staged(backend: Backend, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes every write of the backend go through staging graphs or the bulk loader."""
+    if path == "staged":
+        monkeypatch.setattr(backend.store, "staging_threshold", 0)
+        if hasattr(backend.store, "bulk_threshold"):
+            monkeypatch.setattr(backend.store, "bulk_threshold", 0)
+
+
+@pytest.mark.parametrize("path", ["direct", "staged"])
+def test_replace_graphs_adds_extra_quads_in_the_same_write(
+    backend: Backend, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = backend.store
+    seed(store)  # G1: s0..s2, G2: t0..t1
+    staged(backend, path, monkeypatch)
+    new_g1 = [Triple(S1, LABEL, TRICKY_LITERALS[8])]
+    extra = [
+        Quad(S2, P, TRICKY_LITERALS[4], G1),  # into the replaced graph: kept after the drop
+        Quad(S2, P, TRICKY_LITERALS[11], G2),  # into a graph that is not replaced: added to it
+        Quad(S1, P, Literal("meta"), G3),  # into a new graph
+    ]
+    store.replace_graphs({G1: new_g1}, add=extra)
+    assert sorted(store.triples(G1), key=str) == sorted([*new_g1, extra[0].triple], key=str)
+    assert sorted(store.triples(G2), key=str) == sorted(
+        [*(q.triple for q in quads_in(G2, 2, "t")), extra[1].triple], key=str
+    )
+    assert store.triples(G3) == [extra[2].triple]
+    assert store.count() == 6
+    assert staging_left(store) == []
+
+
+@pytest.mark.parametrize("path", ["direct", "staged"])
+def test_replace_graphs_with_only_extra_quads_adds_them(
+    backend: Backend, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = backend.store
+    seed(store)
+    staged(backend, path, monkeypatch)
+    store.replace_graphs({}, add=quads_in(G2, 3, "more"))
+    assert store.count(G1) == 3
+    assert store.count(G2) == 5
+    assert staging_left(store) == []
+
+
+def test_an_extra_quad_outside_a_named_graph_is_refused_and_nothing_is_written(
+    store: TripleStore,
+) -> None:
+    seed(store)
+    before = dump(store)
+    with pytest.raises(StoreError, match="named graph"):
+        store.replace_graphs(
+            {G1: [Triple(S1, P, S2)]},
+            add=[Quad(S1, P, Literal("x"), G2), Quad(S1, P, Literal("x"), DefaultGraph())],
+        )
+    assert dump(store) == before
+
+
+@pytest.mark.parametrize("path", ["direct", "staged"])
+def test_a_replacement_with_extra_quads_that_fails_midway_changes_nothing(
+    backend: Backend, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = backend.store
+    seed(store)
+    before = dump(store)
+    staged(backend, path, monkeypatch)
+    backend.break_writes(monkeypatch)
+    with pytest.raises(StoreError, match="injected"):
+        store.replace_graphs(
+            {G1: [q.triple for q in quads_in(G1, 20, "new")], G2: []},
+            add=quads_in(G3, 20, "meta") + quads_in(G2, 5, "meta"),
+        )
+    monkeypatch.undo()
+    assert dump(store) == before
+    assert staging_left(store) == []
+    assert store.graphs() == [G1, G2]
+
+
+def test_opening_an_on_disk_store_removes_leftover_staging_graphs(tmp_path: Path) -> None:
+    """A writer killed between its bulk load and its cleanup leaves staging graphs behind."""
+    location = tmp_path / "store"
+    store = OxigraphStore(location)
+    store.add_quads(quads_in(G1, 3))
+    leftover = NamedNode(f"{STAGING_PREFIX}00000000-0000-0000-0000-000000000000:0")
+    store.raw.bulk_extend(quads_in(leftover, 5, "half"))
+    store.close()
+    again = OxigraphStore(location)
+    try:
+        assert leftover not in list(again.raw.named_graphs())
+        assert again.count() == 3
+        assert again.graphs() == [G1]
+    finally:
+        again.close()
 
 
 # -- lifecycle -------------------------------------------------------------------------------

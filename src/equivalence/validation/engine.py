@@ -249,11 +249,14 @@ def _bind_all(store: ValidationStore, constraint: Constraint, query: str) -> lis
             if isinstance(term, NamedNode | BlankNode | Literal):
                 bound[name] = term
         path = bound.get("path")
+        value = bound.get("value")
+        if value is None and constraint.component == "sparql":
+            value = focus  # SHACL: a node shape's SPARQL result without ?value has the focus node
         findings.append(
             Finding(
                 constraint,
                 focus,
-                bound.get("value"),
+                value,
                 _message(constraint.message_es, bound),
                 _message(constraint.message_en, bound),
                 path.value if isinstance(path, NamedNode) else None,

@@ -60,11 +60,19 @@ def pyshacl_inputs(
     return data_graph(submission.quads, store), load_shapes_graph()
 
 
+def _canonical(text: str) -> str:
+    """A number in one form ("2" and "2.0" are one value: rdflib rewrites some lexical forms)."""
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text
+
+
 def _text(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, RdfLibLiteral):
-        return str(node)
+        return _canonical(str(node))
     return str(node)
 
 
@@ -111,7 +119,7 @@ def result_keys(results: Sequence[ValidationResult]) -> Counter[ResultKey]:
             (
                 r.focus or "",
                 r.path or "",
-                r.term or "",
+                _canonical(r.term or ""),
                 r.component or "",
                 r.shape,
                 r.severity.value,

@@ -178,8 +178,11 @@ def _foreign_subjects(source: LoadedSource, country: str) -> list[ValidationResu
                 f"({ID}{country}/…); a submission may only describe its country's standards, "
                 "units and criteria.",
                 country=country,
+                field="subject",
+                value=subject.value,
                 focus=subject.value,
                 file=str(source.path),
+                term=subject.value,
             )
         )
     return results
@@ -337,7 +340,7 @@ def _cell(field_name: str | None, value: NamedNode | BlankNode | Literal | None)
             if value.value.startswith(scheme.concept_prefix):
                 return unquote(value.value.removeprefix(scheme.concept_prefix))
     if field_name in _CELL_FIELDS and isinstance(value, NamedNode) and value.value.startswith(BASE):
-        return value.value.rstrip("/").rsplit("/", 1)[-1]
+        return value.value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return value.value
 
 
@@ -419,6 +422,8 @@ def _country_results(submission: Submission, country: str) -> list[ValidationRes
                     "agency may only submit its own country's standards.",
                     country=other,
                     standard=(_text(quad.subject) or "").rsplit("/", 1)[-1] or None,
+                    field="country",
+                    value=other,
                     focus=_text(quad.subject),
                 )
             )
