@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the project in .venv, loads the bundled sample data into an embedded on-disk store
-# (var/demo-store), prints the statistics and runs a named query. Needs nothing outside the checkout.
+# (var/demo-store), prints the statistics, runs a named query and validates the sample template. Needs nothing outside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -13,3 +13,4 @@ export EQUIVALENCE_STORE="${EQUIVALENCE_STORE:-var/demo-store}"
 equivalence load --quiet sample
 equivalence stats
 equivalence query stats-standards-per-level --param country=MX
+equivalence validate sample/template
