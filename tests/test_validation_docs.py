@@ -13,7 +13,8 @@ def test_every_rule_is_documented_with_its_severity() -> None:
     text = DOC.read_text(encoding="utf-8")
     for constraint in project_constraints():
         row = next(
-            (line for line in text.splitlines() if line.startswith(f"| `{constraint.rule}` |")), None
+            (line for line in text.splitlines() if line.startswith(f"| `{constraint.rule}` |")),
+            None,
         )
         assert row is not None, f"{constraint.rule} is not in docs/validation.md"
         assert f"| {constraint.severity.value} |" in row, constraint.rule

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote
 
@@ -62,11 +63,19 @@ __all__ = [
 ]
 
 
+# terms already built: reading millions of rows asks for the same few again and again
+_TERMS: dict[str, NamedNode] = {}
+
+
 class Namespace(str):
     """A namespace whose attributes and items are `NamedNode`s."""
 
     def term(self, name: str) -> NamedNode:
-        return NamedNode(str(self) + name)
+        iri = str(self) + name
+        node = _TERMS.get(iri)
+        if node is None:
+            node = _TERMS[iri] = NamedNode(iri)
+        return node
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
@@ -199,6 +208,7 @@ def body_iri(acronym: str) -> NamedNode:
     return NamedNode(f"{BASE}body/{acronym}")
 
 
+@lru_cache(maxsize=1 << 16)
 def standard_iri(country: str, code: str) -> NamedNode:
     return NamedNode(f"{ID}{country}/standard/{_segment(code)}")
 
@@ -207,6 +217,7 @@ def certification_iri(country: str, code: str) -> NamedNode:
     return NamedNode(f"{ID}{country}/certification/{_segment(code)}")
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_iri(country: str, standard_code: str, unit_code: str) -> NamedNode:
     """A unit of competency (CONOCER element, ChileValora UCL, SENA norm unit, Peruvian unit).
 
@@ -227,6 +238,7 @@ def criterion_iri(
     return NamedNode(f"{unit}/criterion/{_segment(criterion_code)}")
 
 
+@lru_cache(maxsize=64)
 def criterion_kind_iri(kind: str) -> NamedNode:
     """IRI of a criterion kind given its Spanish name (desempeño, producto, conocimiento, actitud)."""
     return KIND_NS.term(CRITERION_KINDS[kind])

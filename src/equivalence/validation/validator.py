@@ -35,6 +35,7 @@ from equivalence.vocab import (
     COUNTRIES,
     DCTERMS,
     EQ,
+    GRAPH,
     ID,
     OCCUPATION_SCHEMES,
     RDF,
@@ -270,8 +271,8 @@ def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[
 def _validation_store(quads: Sequence[Quad], context: Sequence[Triple]) -> ValidationStore:
     data = ValidationStore()
     data.add_quads(quads)
-    data.add_triples(_ontology())
-    data.add_triples(context)
+    data.add_triples(GRAPH.ontology, _ontology())
+    data.add_triples(GRAPH.ontology, context)
     return data
 
 
