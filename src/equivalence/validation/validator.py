@@ -26,6 +26,7 @@ from equivalence.settings import get_settings
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import TripleStore
 from equivalence.validation.engine import Finding, ValidationStore, run_constraints
+from equivalence.validation.locate import Place, locate
 from equivalence.validation.model import Severity, ValidationReport, ValidationResult
 from equivalence.validation.report import compare
 from equivalence.validation.shapes import Constraint, project_constraints
@@ -53,7 +54,6 @@ __all__ = [
     "validate_submission",
 ]
 
-_LOCATE: Final = Path(__file__).with_name("queries") / "locate.rq"
 _REFERENCE_PREDICATES: Final = (EQ.occupation, EQ.relatedSkill)
 _TEMPLATE_MARKERS: Final = ("standards.csv",)
 _STANDARD_TYPES: Final = frozenset({EQ.CompetencyStandard, *STANDARD_CLASS.values()})
@@ -281,55 +281,10 @@ def _validation_store(quads: Sequence[Quad], context: Sequence[Triple]) -> Valid
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    kind: str = ""
-    country: str | None = None
-    standard: str | None = None
-    unit: str | None = None
-    criterion: str | None = None
-    file: str | None = None
-    line: int | None = None
-
-
 def _text(term: object) -> str | None:
     if isinstance(term, NamedNode | Literal | BlankNode):
         return term.value
     return None
-
-
-def _locate(
-    data: ValidationStore, foci: set[str], rows: Mapping[str, tuple[str, int]]
-) -> dict[str, _Place]:
-    places: dict[str, _Place] = {}
-    nodes = sorted(foci)
-    template = _LOCATE.read_text(encoding="utf-8")
-    for start in range(0, len(nodes), 5000):
-        chunk = nodes[start : start + 5000]
-        values = "VALUES ?focus { " + " ".join(str(NamedNode(n)) for n in chunk) + " }"
-        query = template.replace("#@focus", values, 1)
-        for row in data.select(query):
-            focus = _text(row["focus"])
-            if focus is None:
-                continue
-            line = _text(row["row"])
-            file = _text(row["file"])
-            if file is None and focus in rows:
-                file, number = rows[focus]
-                line = str(number)
-            place = _Place(
-                _text(row["kind"]) or "",
-                _text(row["country"]),
-                _text(row["standardCode"]),
-                _text(row["unitCode"]),
-                _text(row["criterionCode"]),
-                file,
-                int(line) if line and line.isdigit() else None,
-            )
-            known = places.get(focus)
-            if known is None or (place.standard or "~") < (known.standard or "~"):
-                places[focus] = place
-    return places
 
 
 def _cell(field_name: str | None, value: NamedNode | BlankNode | Literal | None) -> str | None:
@@ -349,7 +304,7 @@ def _path_of(finding: Finding) -> str | None:
     return finding.path or finding.constraint.path_text
 
 
-def _result(finding: Finding, place: _Place) -> ValidationResult:
+def _result(finding: Finding, place: Place) -> ValidationResult:
     constraint: Constraint = finding.constraint
     path = _path_of(finding)
     field_name = _FIELDS.get((place.kind, path or ""))
@@ -450,11 +405,11 @@ def validate_quads(
     """
     data = _validation_store(quads, reference_context(store, quads))
     findings = run_constraints(data, constraints or project_constraints(), workers=workers)
-    foci = {f.focus.value for f in findings if isinstance(f.focus, NamedNode)}
-    places = _locate(data, foci, rows or {})
+    foci = {f.focus for f in findings}
+    places = locate(data.store, foci, data.subclass_closure(), rows or {})
     return [
         _result(
-            f, places.get(f.focus.value, _Place()) if isinstance(f.focus, NamedNode) else _Place()
+            f, places.get(f.focus.value, Place()) if isinstance(f.focus, NamedNode) else Place()
         )
         for f in findings
     ]
