@@ -398,12 +398,17 @@ def validate_quads(
     constraints: Sequence[Constraint] | None = None,
     workers: int = 2,
     rows: Mapping[str, tuple[str, int]] | None = None,
+    release: bool = False,
 ) -> list[ValidationResult]:
     """The shape results on these quads (with the ontology and the store's reference facts).
 
-    `rows` locates resources read without provenance quads: {IRI: (file, line)}.
+    `rows` locates resources read without provenance quads: {IRI: (file, line)}. With
+    `release`, the list of quads is emptied once they are in the validation store (a dry run of
+    millions of quads needs them only once, and they take as much memory as the store).
     """
     data = _validation_store(quads, reference_context(store, quads))
+    if release and isinstance(quads, list):
+        quads.clear()
     findings = run_constraints(data, constraints or project_constraints(), workers=workers)
     foci = {f.focus for f in findings}
     places = locate(data.store, foci, data.subclass_closure(), rows or {})
@@ -448,23 +453,30 @@ def validate_submission(
     country: str | None = None,
     baseline: bool = True,
     workers: int = 2,
+    release: bool = False,
 ) -> ValidationReport:
-    """Validates what was read; compares with the country's accepted data when the store has some."""
+    """Validates what was read; compares with the country's accepted data when the store has some.
+
+    With `release` the submission's quads are dropped once loaded for validation (a dry run).
+    """
     started = time.perf_counter()
     results = [_template_result(p) for p in submission.problems]
     results.extend(submission.foreign)
     if country is not None:
         results.extend(_country_results(submission, country))
-    results.extend(
-        validate_quads(submission.quads, store=store, workers=workers, rows=submission.rows)
-    )
     countries = submission.countries or ((country,) if country else ())
+    standards, triples = _standards(submission.quads), len(submission.quads)
+    results.extend(
+        validate_quads(
+            submission.quads, store=store, workers=workers, rows=submission.rows, release=release
+        )
+    )
     report = ValidationReport(
         _sorted(results),
         inputs=tuple(submission.inputs),
         countries=countries,
-        standards=_standards(submission.quads),
-        triples=len(submission.quads),
+        standards=standards,
+        triples=triples,
         seconds=time.perf_counter() - started,
     )
     only = country or (countries[0] if len(countries) == 1 else None)
@@ -500,7 +512,7 @@ def validate_paths(
     started = time.perf_counter()
     submission = read_submission(paths, country=country, provenance=False)
     report = validate_submission(
-        submission, store=store, country=country, baseline=baseline, workers=workers
+        submission, store=store, country=country, baseline=baseline, workers=workers, release=True
     )
     return _with_seconds(report, time.perf_counter() - started)
 
