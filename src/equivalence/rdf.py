@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
@@ -30,6 +30,7 @@ _SUBJECT = RDF.subject
 _PREDICATE = RDF.predicate
 _OBJECT = RDF.object
 _INTEGER = XSD.integer
+_BATCH = 100_000
 
 __all__ = ["Object", "QuadBuilder", "boolean", "date_literal", "integer", "text"]
 
@@ -61,12 +62,20 @@ class QuadBuilder:
     """
 
     def __init__(
-        self, graph: NamedNode, dataset: str, path: str, *, provenance: bool = True
+        self,
+        graph: NamedNode,
+        dataset: str,
+        path: str,
+        *,
+        provenance: bool = True,
+        sink: Callable[[list[Quad]], None] | None = None,
     ) -> None:
         self.graph = graph
         self.dataset = dataset
         self.path = path
         self.provenance = provenance
+        # with a sink, quads are handed over by batches instead of kept (`quads` holds the rest)
+        self.sink = sink
         self.quads: list[Quad] = []
         # without provenance quads, where each subject was read: {subject IRI: row}
         self.rows: dict[str, int] = {}
@@ -76,6 +85,14 @@ class QuadBuilder:
 
     def add(self, subject: NamedNode | BlankNode, predicate: NamedNode, obj: Object) -> None:
         self.quads.append(Quad(subject, predicate, obj, self.graph))
+        if self.sink is not None and len(self.quads) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hands the quads built so far to the sink (nothing happens without one)."""
+        if self.sink is not None and self.quads:
+            self.sink(self.quads)
+            self.quads = []
 
     def add_text(
         self, subject: NamedNode, predicate: NamedNode, value: str | None, lang: str | None = None

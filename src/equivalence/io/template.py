@@ -14,7 +14,7 @@ import gc
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 from urllib.parse import unquote
 
 from pyoxigraph import Literal as RdfLiteral
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from equivalence.errors import InputError, InvalidSourceError
 from equivalence.io.base import LoadedSource, read_text
@@ -336,9 +336,16 @@ class _CriterionSeen:
 class _Converter:
     """Checks every row and builds the quads; `problems` collects what is wrong."""
 
-    def __init__(self, tables: Mapping[str, _Table], *, provenance: bool = True) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, _Table],
+        *,
+        provenance: bool = True,
+        sink: Callable[[list[Quad]], None] | None = None,
+    ) -> None:
         self.tables = tables
         self.provenance = provenance
+        self.sink = sink
         self.problems: list[InputError] = []
         self.builders: dict[tuple[str, str], QuadBuilder] = {}
         self.counts: dict[str, int] = {}
@@ -371,7 +378,11 @@ class _Converter:
         key = (country, table.name)
         if key not in self.builders:
             self.builders[key] = QuadBuilder(
-                country_graph(country), _DATASET, table.record_path, provenance=self.provenance
+                country_graph(country),
+                _DATASET,
+                table.record_path,
+                provenance=self.provenance,
+                sink=self.sink,
             )
         return self.builders[key]
 
@@ -848,7 +859,7 @@ def read_template(path: Path) -> LoadedSource:
 
 
 def read_template_rows(
-    path: Path, *, provenance: bool = True
+    path: Path, *, provenance: bool = True, sink: Callable[[list[Quad]], None] | None = None
 ) -> tuple[LoadedSource, list[InputError]]:
     """Reads a template and returns the quads of every row that is right, and the row problems.
 
@@ -858,7 +869,9 @@ def read_template_rows(
     raise `InvalidSourceError`: such a template cannot be read at all.
 
     With `provenance=False` no source records are stated (validation does not need them): the
-    source's `rows` maps each resource IRI to its file and line instead.
+    source's `rows` maps each resource IRI to its file and line instead. With a `sink`, quads
+    are handed to it by batches while the rows are read, and the source holds none (a dry run
+    of millions of quads need not keep them twice).
     """
     problems: list[InputError] = []
     tables: dict[str, _Table | None]
@@ -879,13 +892,14 @@ def read_template_rows(
         # structural problems first: the rows are checked once every table can be read
         raise InvalidSourceError(problems, file=path)
     complete = {name: table for name, table in tables.items() if table is not None}
-    converter = _Converter(complete, provenance=provenance)
+    converter = _Converter(complete, provenance=provenance, sink=sink)
     with _no_garbage_collection():  # millions of acyclic objects: the collector only slows it
         converter.standards(complete["standards"])
         converter.units(complete["units"])
         converter.criteria(complete["criteria"])
     source = LoadedSource(name=path.name, path=path)
     for builder in converter.builders.values():
+        builder.flush()
         source.quads.extend(builder.quads)
         for iri, row in builder.rows.items():
             source.rows.setdefault(iri, (builder.path, row))

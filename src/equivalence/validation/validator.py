@@ -9,7 +9,7 @@ Template rows the reader could not turn into RDF are reported too, located by fi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -103,6 +103,7 @@ class Submission:
 
     @property
     def countries(self) -> tuple[str, ...]:
+        """The countries whose graphs the quads are in (empty when they went to a sink)."""
         prefix = country_graph("XX").value[:-2]
         graphs = {q.graph_name.value for q in self.quads if isinstance(q.graph_name, NamedNode)}
         return tuple(sorted(g.removeprefix(prefix) for g in graphs if g.startswith(prefix)))
@@ -189,9 +190,16 @@ def _foreign_subjects(source: LoadedSource, country: str) -> list[ValidationResu
     return results
 
 
-def _read_one(path: Path, country: str | None, submission: Submission, *, provenance: bool) -> None:
+def _read_one(
+    path: Path,
+    country: str | None,
+    submission: Submission,
+    *,
+    provenance: bool,
+    sink: Callable[[list[Quad]], None] | None,
+) -> None:
     if path.is_dir() or path.suffix.lower() == ".xlsx":
-        source, problems = read_template_rows(path, provenance=provenance)
+        source, problems = read_template_rows(path, provenance=provenance, sink=sink)
         submission.problems.extend(problems)
         submission.rows.update(source.rows)
     else:
@@ -201,7 +209,10 @@ def _read_one(path: Path, country: str | None, submission: Submission, *, proven
             code = graph.value.rsplit("/", 1)[-1] if isinstance(graph, NamedNode) else ""
             if code in COUNTRIES:
                 submission.foreign.extend(_foreign_subjects(source, code))
-    submission.quads.extend(source.quads)
+    if sink is not None:
+        sink(source.quads)
+    else:
+        submission.quads.extend(source.quads)
     submission.inputs.append(str(path))
 
 
@@ -211,11 +222,13 @@ def read_submission(
     country: str | None = None,
     max_bytes: int | None = None,
     provenance: bool = True,
+    sink: Callable[[list[Quad]], None] | None = None,
 ) -> Submission:
     """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated).
 
     `provenance=False` leaves out the source records of template rows (what a dry run needs:
-    the shapes check the content; `rows` still says where each resource was read).
+    the shapes check the content; `rows` still says where each resource was read). With a
+    `sink`, the quads go to it as they are read and `quads` stays empty.
     """
     files = [f for path in paths for f in _files_of(path)]
     if not files:
@@ -223,7 +236,7 @@ def read_submission(
     _check_size(files, max_bytes if max_bytes is not None else get_settings().max_input_bytes)
     submission = Submission()
     for path in files:
-        _read_one(path, country, submission, provenance=provenance)
+        _read_one(path, country, submission, provenance=provenance, sink=sink)
     return submission
 
 
@@ -268,12 +281,14 @@ def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[
     return facts
 
 
-def _validation_store(quads: Sequence[Quad], context: Sequence[Triple]) -> ValidationStore:
-    data = ValidationStore()
-    data.add_quads(quads)
+def _add_context(data: ValidationStore, store: TripleStore | None) -> None:
+    """The ontology, and the reference facts the data names, next to the data."""
+    referencing = (
+        q for p in _REFERENCE_PREDICATES for q in data.store.quads_for_pattern(None, p, None, None)
+    )
+    context = reference_context(store, referencing)
     data.add_triples(GRAPH.ontology, _ontology())
     data.add_triples(GRAPH.ontology, context)
-    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,14 +370,12 @@ def _template_result(problem: InputError) -> ValidationResult:
     )
 
 
-def _country_results(submission: Submission, country: str) -> list[ValidationResult]:
+def _country_results(data: ValidationStore, country: str) -> list[ValidationResult]:
     """Standards of another country in a submission made for `country`."""
     results: list[ValidationResult] = []
     own = country_graph(country)
-    for quad in submission.quads:
-        if quad.predicate == RDF.type and quad.object in _STANDARD_TYPES and quad.graph_name != own:
-            if quad.object != EQ.CompetencyStandard:
-                continue
+    for quad in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None):
+        if quad.graph_name != own:
             other = (
                 quad.graph_name.value.rsplit("/", 1)[-1]
                 if isinstance(quad.graph_name, NamedNode)
@@ -391,27 +404,16 @@ def _country_results(submission: Submission, country: str) -> list[ValidationRes
 # --------------------------------------------------------------------------------------------
 
 
-def validate_quads(
-    quads: Sequence[Quad],
-    *,
-    store: TripleStore | None = None,
-    constraints: Sequence[Constraint] | None = None,
-    workers: int = 2,
-    rows: Mapping[str, tuple[str, int]] | None = None,
-    release: bool = False,
+def _shape_results(
+    data: ValidationStore,
+    store: TripleStore | None,
+    rows: Mapping[str, tuple[str, int]],
+    constraints: Sequence[Constraint] | None,
+    workers: int,
 ) -> list[ValidationResult]:
-    """The shape results on these quads (with the ontology and the store's reference facts).
-
-    `rows` locates resources read without provenance quads: {IRI: (file, line)}. With
-    `release`, the list of quads is emptied once they are in the validation store (a dry run of
-    millions of quads needs them only once, and they take as much memory as the store).
-    """
-    data = _validation_store(quads, reference_context(store, quads))
-    if release and isinstance(quads, list):
-        quads.clear()
+    _add_context(data, store)
     findings = run_constraints(data, constraints or project_constraints(), workers=workers)
-    foci = {f.focus for f in findings}
-    places = locate(data.store, foci, data.subclass_closure(), rows or {})
+    places = locate(data.store, {f.focus for f in findings}, data.subclass_closure(), rows)
     return [
         _result(
             f, places.get(f.focus.value, Place()) if isinstance(f.focus, NamedNode) else Place()
@@ -420,8 +422,31 @@ def validate_quads(
     ]
 
 
-def _standards(quads: Iterable[Quad]) -> int:
-    return sum(1 for q in quads if q.predicate == RDF.type and q.object == EQ.CompetencyStandard)
+def validate_quads(
+    quads: Iterable[Quad],
+    *,
+    store: TripleStore | None = None,
+    constraints: Sequence[Constraint] | None = None,
+    workers: int = 2,
+    rows: Mapping[str, tuple[str, int]] | None = None,
+) -> list[ValidationResult]:
+    """The shape results on these quads (with the ontology and the store's reference facts).
+
+    `rows` locates resources read without provenance quads: {IRI: (file, line)}.
+    """
+    data = ValidationStore()
+    data.add_quads(quads)
+    return _shape_results(data, store, rows or {}, constraints, workers)
+
+
+def _standards(data: ValidationStore) -> int:
+    return sum(1 for _ in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None))
+
+
+def _countries(data: ValidationStore) -> tuple[str, ...]:
+    prefix = country_graph("XX").value[:-2]
+    names = (g.value for g in data.store.named_graphs() if isinstance(g, NamedNode))
+    return tuple(sorted(n.removeprefix(prefix) for n in names if n.startswith(prefix)))
 
 
 def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
@@ -453,24 +478,24 @@ def validate_submission(
     country: str | None = None,
     baseline: bool = True,
     workers: int = 2,
-    release: bool = False,
+    data: ValidationStore | None = None,
 ) -> ValidationReport:
     """Validates what was read; compares with the country's accepted data when the store has some.
 
-    With `release` the submission's quads are dropped once loaded for validation (a dry run).
+    `data` is the validation store the submission was read into (`read_submission(sink=…)`);
+    without it, the submission's quads are loaded into a new one.
     """
     started = time.perf_counter()
+    if data is None:
+        data = ValidationStore()
+        data.add_quads(submission.quads)
+    countries = _countries(data) or ((country,) if country else ())
+    standards, triples = _standards(data), len(data)
     results = [_template_result(p) for p in submission.problems]
     results.extend(submission.foreign)
     if country is not None:
-        results.extend(_country_results(submission, country))
-    countries = submission.countries or ((country,) if country else ())
-    standards, triples = _standards(submission.quads), len(submission.quads)
-    results.extend(
-        validate_quads(
-            submission.quads, store=store, workers=workers, rows=submission.rows, release=release
-        )
-    )
+        results.extend(_country_results(data, country))
+    results.extend(_shape_results(data, store, submission.rows, None, workers))
     report = ValidationReport(
         _sorted(results),
         inputs=tuple(submission.inputs),
@@ -510,9 +535,10 @@ def validate_paths(
                 code="unknown-country",
             )
     started = time.perf_counter()
-    submission = read_submission(paths, country=country, provenance=False)
+    data = ValidationStore()
+    submission = read_submission(paths, country=country, provenance=False, sink=data.add_quads)
     report = validate_submission(
-        submission, store=store, country=country, baseline=baseline, workers=workers, release=True
+        submission, store=store, country=country, baseline=baseline, workers=workers, data=data
     )
     return _with_seconds(report, time.perf_counter() - started)
 
