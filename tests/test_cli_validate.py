@@ -281,3 +281,22 @@ def test_the_report_compares_with_the_countrys_accepted_data(
     assert [(r["rule"], r["value"]) for r in fixed if r["rule"] == "mx-standard-code"] == [
         ("mx-standard-code", "EC305")
     ]
+
+
+def test_an_xlsx_workbook_is_validated_like_the_csv_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from equivalence.io.template import read_template, write_template
+    from equivalence.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore()
+    store.add_quads(read_template(SAMPLE / "template").quads)
+    book = tmp_path / "sample.xlsx"
+    write_template(store, book, fmt="xlsx")
+    csv_code, csv_out, _ = _run(capsys, "validate", str(SAMPLE / "template"), "--format", "json")
+    xlsx_code, xlsx_out, _ = _run(capsys, "validate", str(book), "--format", "json")
+    assert csv_code == xlsx_code == 0
+    rules = [(r["rule"], r["standard"], r["value"]) for r in json.loads(csv_out)["results"]]
+    assert [
+        (r["rule"], r["standard"], r["value"]) for r in json.loads(xlsx_out)["results"]
+    ] == rules
