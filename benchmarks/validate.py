@@ -340,7 +340,8 @@ def _section(doc: dict[str, Any]) -> str:
             if cfg["reference"] and cfg["slices"]
             else ""
         )
-        + " (`python benchmarks/validate.py`).",
+        + " (`python benchmarks/validate.py`)."
+        + (f" {doc['note']}" if doc.get("note") else ""),
         "",
         f"Data: `benchmarks/generate_submission.py --country {cfg['country']} --units {cfg['units']} "
         f"--criteria {cfg['criteria']} --invalid-share {cfg['invalid_share']} --seed {cfg['seed']}`: "
@@ -497,10 +498,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run")
     parser.add_argument("--validator", default=VALIDATOR, help="module:function (ours)")
     parser.add_argument("--reference", default=REFERENCE, help="module:function (pySHACL inputs)")
-    parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        help=f"results file (default {RESULTS.relative_to(ROOT)}; with --no-write: only if given)",
+    )
     parser.add_argument("--doc", type=Path, default=DOC)
-    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="leave docs/benchmarks.md (and the default JSON) alone",
+    )
+    parser.add_argument("--note", default="", help="a sentence added to the section")
+    parser.add_argument(
+        "--from-json",
+        action="store_true",
+        help="measure nothing: write the section again from the --json file",
+    )
     args = parser.parse_args(argv)
+    json_out: Path | None = args.json or (None if args.no_write else RESULTS)
+    if args.from_json:
+        saved = json.loads((args.json or RESULTS).read_text(encoding="utf-8"))
+        if args.note:
+            saved["note"] = args.note
+        section = _section(saved)
+        if not args.no_write:
+            (args.json or RESULTS).write_text(
+                json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            _write_doc(section, args.doc)
+        print(section)
+        return
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from generate_submission import generate
@@ -526,6 +555,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         },
         "data": {},
         "runs": [],
+        "note": args.note,
     }
     me = str(Path(__file__).resolve())
     with tempfile.TemporaryDirectory(prefix="validate-", dir=ROOT / "benchmarks") as tmp:
@@ -573,9 +603,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                             }
                         )
                     print(json.dumps(shown), flush=True)
-                    if not args.no_write:  # progress survives an interrupted run
-                        args.json.parent.mkdir(parents=True, exist_ok=True)
-                        args.json.write_text(
+                    if json_out:  # progress survives an interrupted run
+                        json_out.parent.mkdir(parents=True, exist_ok=True)
+                        json_out.write_text(
                             json.dumps({**doc, "complete": False}, indent=2, ensure_ascii=False),
                             encoding="utf-8",
                         )
@@ -643,9 +673,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "rss_met": ours_n.get("rss_mib") is not None and ours_n["rss_mib"] <= TARGET_RSS_GIB * 1024,
     }
     section = _section(doc)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.no_write:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _write_doc(section, args.doc)
     print(section)
 
