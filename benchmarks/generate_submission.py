@@ -34,6 +34,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from equivalence.io.template import COLUMNS, OPTIONAL_COLUMNS
+
 __all__ = ["COUNTRIES", "INVALID_KINDS", "generate"]
 
 COUNTRIES: Final = ("CL", "CO", "MX", "PE")
@@ -41,39 +43,10 @@ INVALID_KINDS: Final = ("code", "level", "unit-without-criteria")
 LEVELS: Final = {"MX": 5, "CL": 5, "CO": 5, "PE": 8}
 OUT_OF_SCHEME_LEVEL: Final = 9
 
-STANDARD_COLUMNS: Final = (
-    "country",
-    "code",
-    "title",
-    "level",
-    "sector",
-    "occupation_scheme",
-    "occupation_code",
-    "valid_from",
-    "description",
-    "version",
-    "valid_to",
-    "committee",
-    "status",
-    "source_url",
-)
-UNIT_COLUMNS: Final = (
-    "country",
-    "standard_code",
-    "unit_code",
-    "title",
-    "essential",
-    "description",
-    "esco_skills",
-)
-CRITERION_COLUMNS: Final = (
-    "country",
-    "standard_code",
-    "unit_code",
-    "criterion_code",
-    "kind",
-    "text",
-)
+# The template's columns (docs/template.md): the required ones, then the optional ones written here.
+STANDARD_COLUMNS: Final = (*COLUMNS["standards"], "valid_to", "committee", "status", "source_url")
+UNIT_COLUMNS: Final = (*COLUMNS["units"], *OPTIONAL_COLUMNS["units"])
+CRITERION_COLUMNS: Final = COLUMNS["criteria"]
 
 # ISCO-08 unit groups with a Spanish occupation name (Chilean and Peruvian titles use it).
 OCCUPATIONS: Final = (

@@ -7,9 +7,12 @@ fail in CI (CI=true), where the data must be present: a test there never silentl
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from equivalence.settings import get_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,3 +36,21 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture()
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No default store, token file or version archive of the machine is used, no EQUIVALENCE_
+    variable of the caller leaks in, and settings are read again for the test."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for name in (
+        "EQUIVALENCE_STORE",
+        "EQUIVALENCE_TOKEN",
+        "EQUIVALENCE_TOKENS",
+        "EQUIVALENCE_VERSIONS",
+        "EQUIVALENCE_MAX_INPUT_BYTES",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

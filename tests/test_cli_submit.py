@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from equivalence.cli import main
-from equivalence.settings import get_settings
 from equivalence.store import open_store
 from equivalence.vocab import GRAPH, country_graph
 
@@ -19,19 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample"
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for name in (
-        "EQUIVALENCE_STORE",
-        "EQUIVALENCE_TOKEN",
-        "EQUIVALENCE_TOKENS",
-        "EQUIVALENCE_VERSIONS",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

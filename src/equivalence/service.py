@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, RdfFormat, Triple, parse
+from pyoxigraph import Literal, Triple
 
 from equivalence.auth import TokenRegistry
 from equivalence.errors import EquivalenceError, InputError, SubmissionRejectedError
 from equivalence.io.base import LoadedSource
+from equivalence.ontology import load_ontology_triples, ontology_files
 from equivalence.resources import resource_dir
 from equivalence.sources import SourceReader, discover
 from equivalence.sparql import default_catalogue, parse_query_file, term_text
@@ -64,18 +65,6 @@ class LoadReport:
         return not self.failed
 
 
-def _ontology_files() -> list[Path]:
-    return sorted(resource_dir("ontology").glob("*.ttl"))
-
-
-def load_ontology_triples() -> list[Triple]:
-    """The triples of the project's `ontology/*.ttl` files."""
-    triples: list[Triple] = []
-    for path in _ontology_files():
-        triples.extend(parse(path=str(path), format=RdfFormat.TURTLE))
-    return triples
-
-
 def load_ontology(store: TripleStore) -> LoadedSummary:
     """Replaces the ontology graph with the project's `ontology/*.ttl` files, unless it holds them.
 
@@ -83,7 +72,7 @@ def load_ontology(store: TripleStore) -> LoadedSummary:
     ontology changes nothing (its blank nodes would otherwise be new ones each time).
     """
     started = time.perf_counter()
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in _ontology_files())).hexdigest()
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in ontology_files())).hexdigest()
     folder = str(resource_dir("ontology"))
     if default_catalogue().ask(store, "graph-digest", graph=GRAPH.ontology, digest=digest):
         return LoadedSummary("ontology (unchanged)", folder, {}, 0, time.perf_counter() - started)

@@ -57,12 +57,12 @@ from equivalence.vocab import (
     PROV,
     RDF,
     RDFS,
-    SOURCE_NS,
     XSD,
     agent_iri,
     body_iri,
     country_graph,
     country_iri,
+    in_country_data,
     submission_iri,
     version_iri,
 )
@@ -347,7 +347,7 @@ def _check_scope(agent: Agent, country: str, quads: Sequence[Quad]) -> None:
     for quad in quads:
         if quad.graph_name != graph:
             problems.append(f"{quad.subject} {quad.predicate} … in graph {quad.graph_name}")
-        elif not _own_subject(quad.subject, namespace):
+        elif not in_country_data(quad.subject, country):
             problems.append(f"subject {quad.subject}")
     if problems:
         shown = "; ".join(problems[:_SHOWN_PROBLEMS])
@@ -361,14 +361,6 @@ def _check_scope(agent: Agent, country: str, quads: Sequence[Quad]) -> None:
             f"subjects under {namespace} (or source records, blank nodes); {len(problems)} "
             f"quad(s) are outside it: {shown}{more}. Nothing was written."
         )
-
-
-def _own_subject(subject: object, namespace: str) -> bool:
-    if isinstance(subject, BlankNode):
-        return True
-    if isinstance(subject, NamedNode):
-        return subject.value.startswith((namespace, str(SOURCE_NS)))
-    return False  # a triple term
 
 
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}

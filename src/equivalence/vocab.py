@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
 __all__ = [
     "BASE",
@@ -45,8 +45,10 @@ __all__ = [
     "committee_iri",
     "country_graph",
     "country_iri",
+    "country_of_graph",
     "criterion_iri",
     "criterion_kind_iri",
+    "in_country_data",
     "level_iri",
     "level_scheme_iri",
     "occupation_concept_iri",
@@ -201,6 +203,24 @@ def country_iri(country: str) -> NamedNode:
 def country_graph(country: str) -> NamedNode:
     """The named graph that holds one country's standards."""
     return NamedNode(f"{GRAPH_NS}country/{country}")
+
+
+def country_of_graph(graph: object) -> str | None:
+    """The country whose named graph this is (`country_graph(CC)` gives CC), else None."""
+    if not isinstance(graph, NamedNode):
+        return None
+    code = graph.value.removeprefix(f"{GRAPH_NS}country/")
+    return code if code in COUNTRIES else None
+
+
+def in_country_data(subject: object, country: str) -> bool:
+    """Whether a subject may be described in a country's graph: an IRI of its own namespace
+    (`…/id/CC/…`), a source record, or a blank node."""
+    if isinstance(subject, BlankNode):
+        return True
+    if isinstance(subject, NamedNode):
+        return subject.value.startswith((f"{ID}{country}/", str(SOURCE_NS)))
+    return False  # a triple term
 
 
 def body_iri(acronym: str) -> NamedNode:

@@ -20,7 +20,7 @@ from equivalence.store.base import TripleStore
 from equivalence.validation.model import ValidationResult
 from equivalence.validation.shapes import SH, load_shapes_graph
 from equivalence.validation.validator import (
-    _ontology,
+    ontology_triples,
     read_submission,
     reference_context,
 )
@@ -43,7 +43,7 @@ _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "I
 def data_graph(quads: Sequence[Quad], store: TripleStore | None = None) -> Graph:
     """The submission, the ontology and the reference facts, as one rdflib graph."""
     triples = [q.triple for q in quads]
-    triples.extend(_ontology())
+    triples.extend(ontology_triples())
     triples.extend(reference_context(store, quads))
     data = serialize(triples, format=RdfFormat.N_TRIPLES)
     graph = Graph()

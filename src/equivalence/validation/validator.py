@@ -22,6 +22,7 @@ from equivalence.errors import InputError
 from equivalence.io.base import LoadedSource
 from equivalence.io.rdf_files import RDF_FORMATS, read_rdf_file
 from equivalence.io.template import read_template_rows
+from equivalence.ontology import load_ontology_triples
 from equivalence.settings import get_settings
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import TripleStore
@@ -41,9 +42,9 @@ from equivalence.vocab import (
     OCCUPATION_SCHEMES,
     RDF,
     SKOS,
-    SOURCE_NS,
-    STANDARD_CLASS,
     country_graph,
+    country_of_graph,
+    in_country_data,
 )
 
 __all__ = [
@@ -56,7 +57,6 @@ __all__ = [
 
 _REFERENCE_PREDICATES: Final = (EQ.occupation, EQ.relatedSkill)
 _TEMPLATE_MARKERS: Final = ("standards.csv",)
-_STANDARD_TYPES: Final = frozenset({EQ.CompetencyStandard, *STANDARD_CLASS.values()})
 
 # (kind of focus node, property path) -> the template column an agency knows it by
 _FIELDS: Final[Mapping[tuple[str, str], str]] = {
@@ -104,9 +104,7 @@ class Submission:
     @property
     def countries(self) -> tuple[str, ...]:
         """The countries whose graphs the quads are in (empty when they went to a sink)."""
-        prefix = country_graph("XX").value[:-2]
-        graphs = {q.graph_name.value for q in self.quads if isinstance(q.graph_name, NamedNode)}
-        return tuple(sorted(g.removeprefix(prefix) for g in graphs if g.startswith(prefix)))
+        return _country_codes(q.graph_name for q in self.quads)
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,14 +157,13 @@ def _check_size(files: Sequence[Path], limit: int) -> None:
 
 def _foreign_subjects(source: LoadedSource, country: str) -> list[ValidationResult]:
     """Statements of an RDF file about resources outside the country's own namespace."""
-    allowed = (f"{ID}{country}/", str(SOURCE_NS))
     seen: set[str] = set()
     results: list[ValidationResult] = []
     for quad in source.quads:
         subject = quad.subject
-        if isinstance(subject, BlankNode) or not isinstance(subject, NamedNode):
+        if in_country_data(subject, country) or not isinstance(subject, NamedNode):
             continue
-        if subject.value.startswith(allowed) or subject.value in seen:
+        if subject.value in seen:
             continue
         seen.add(subject.value)
         results.append(
@@ -204,11 +201,8 @@ def _read_one(
         submission.rows.update(source.rows)
     else:
         source = read_rdf_file(path, country)
-        graphs = {q.graph_name for q in source.quads}
-        for graph in graphs:
-            code = graph.value.rsplit("/", 1)[-1] if isinstance(graph, NamedNode) else ""
-            if code in COUNTRIES:
-                submission.foreign.extend(_foreign_subjects(source, code))
+        for code in _country_codes(q.graph_name for q in source.quads):
+            submission.foreign.extend(_foreign_subjects(source, code))
     if sink is not None:
         sink(source.quads)
     else:
@@ -246,9 +240,8 @@ def read_submission(
 
 
 @cache
-def _ontology() -> tuple[Triple, ...]:
-    from equivalence.service import load_ontology_triples
-
+def ontology_triples() -> tuple[Triple, ...]:
+    """The ontology's triples, read once per process (every validation adds them to its data)."""
     return tuple(load_ontology_triples())
 
 
@@ -287,7 +280,7 @@ def _add_context(data: ValidationStore, store: TripleStore | None) -> None:
         q for p in _REFERENCE_PREDICATES for q in data.store.quads_for_pattern(None, p, None, None)
     )
     context = reference_context(store, referencing)
-    data.add_triples(GRAPH.ontology, _ontology())
+    data.add_triples(GRAPH.ontology, ontology_triples())
     data.add_triples(GRAPH.ontology, context)
 
 
@@ -376,11 +369,9 @@ def _country_results(data: ValidationStore, country: str) -> list[ValidationResu
     own = country_graph(country)
     for quad in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None):
         if quad.graph_name != own:
-            other = (
-                quad.graph_name.value.rsplit("/", 1)[-1]
-                if isinstance(quad.graph_name, NamedNode)
-                else "?"
-            )
+            other = country_of_graph(quad.graph_name) or "?"
+            codes = data.store.quads_for_pattern(quad.subject, DCTERMS.identifier, None, None)
+            code = next((q.object.value for q in codes if isinstance(q.object, Literal)), None)
             results.append(
                 ValidationResult(
                     Severity.VIOLATION,
@@ -390,7 +381,7 @@ def _country_results(data: ValidationStore, country: str) -> list[ValidationResu
                     f"The standard belongs to {other}, but the submission is {country}'s: an "
                     "agency may only submit its own country's standards.",
                     country=other,
-                    standard=(_text(quad.subject) or "").rsplit("/", 1)[-1] or None,
+                    standard=code,
                     field="country",
                     value=other,
                     focus=_text(quad.subject),
@@ -443,10 +434,13 @@ def _standards(data: ValidationStore) -> int:
     return sum(1 for _ in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None))
 
 
+def _country_codes(graphs: Iterable[object]) -> tuple[str, ...]:
+    """The countries of the country graphs among these graph names."""
+    return tuple(sorted({c for g in graphs if (c := country_of_graph(g)) is not None}))
+
+
 def _countries(data: ValidationStore) -> tuple[str, ...]:
-    prefix = country_graph("XX").value[:-2]
-    names = (g.value for g in data.store.named_graphs() if isinstance(g, NamedNode))
-    return tuple(sorted(n.removeprefix(prefix) for n in names if n.startswith(prefix)))
+    return _country_codes(data.store.named_graphs())
 
 
 def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
