@@ -212,6 +212,13 @@ def test_another_countrys_standards_are_refused_for_a_country(
         r["country"] for r in json.loads(out)["results"] if r["rule"] == "submission-country"
     }
     assert foreign == {"CL", "CO", "PE"}
+    standards = {
+        (r["country"], r["standard"])
+        for r in json.loads(out)["results"]
+        if r["rule"] == "submission-country"
+    }
+    assert ("CL", "P-4711-5230-001-V02") in standards and ("PE", "DEMO-PE-01") in standards
+    assert len(standards) == 12
 
 
 @pytest.fixture()
