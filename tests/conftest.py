@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from equivalence.settings import get_settings
+from equivalence.store import TripleStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,3 +55,32 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+def _benchmarks_dir() -> Path:
+    configured = os.environ.get("EQUIVALENCE_BENCHMARKS_DIR")
+    return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def benchmarks_dir() -> Path:
+    """The development benchmark sets (../shared/benchmarks): required in CI, like the data."""
+    path = _benchmarks_dir()
+    if not (path / "equivalence-dev" / "gold.csv").is_file():
+        message = f"benchmark folder not found at {path} (set EQUIVALENCE_BENCHMARKS_DIR)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_store(data_dir: Path, benchmarks_dir: Path) -> TripleStore:
+    """One in-memory store with all the real data and the equivalence-dev standards (read-only)."""
+    from equivalence.service import load_paths
+    from equivalence.store import open_store
+
+    store = open_store("oxigraph:memory")
+    report = load_paths(store, [data_dir, benchmarks_dir / "equivalence-dev"])
+    assert not report.failed, report.failed
+    return store

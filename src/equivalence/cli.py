@@ -10,6 +10,7 @@ from pathlib import Path
 
 from equivalence import __version__
 from equivalence.auth import default_registry
+from equivalence.cli_matching import STORE_COMMANDS, add_matching_commands, run_store_command
 from equivalence.errors import (
     AuthorizationError,
     EquivalenceError,
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=["es", "en"], default="es", help="language of the text")
     validate.add_argument("--out", type=Path, help="write the report to this file")
     _submission_commands(commands)
+    add_matching_commands(commands)
     return parser
 
 
@@ -412,6 +414,8 @@ def _on_store(args: argparse.Namespace, store: TripleStore) -> int:
         "diff": _diff,
         "rollback": _rollback,
     }
+    if args.command in STORE_COMMANDS:
+        return run_store_command(args, store)
     if args.command == "submit":
         try:
             return _submit(args, store)

@@ -96,6 +96,7 @@ GRAPH_NS: Final = Namespace(BASE + "graph/")
 LEVEL_NS: Final = Namespace(BASE + "level/")
 KIND_NS: Final = Namespace(BASE + "criterion-kind/")
 SOURCE_NS: Final = Namespace(BASE + "source/")
+PREPROCESSING_NS: Final = Namespace(BASE + "preprocessing/")
 
 RDF: Final = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS: Final = Namespace("http://www.w3.org/2000/01/rdf-schema#")

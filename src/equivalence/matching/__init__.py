@@ -1,0 +1,1 @@
+"""The equivalence engine: Spanish-aware text analysis, unit alignment, verdicts and mappings."""

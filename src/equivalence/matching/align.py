@@ -1,0 +1,232 @@
+"""Unit alignment: which unit of one standard says what a unit of another says.
+
+`UnitIndex` holds every unit of the standards under comparison as a TF-IDF vector of its
+analysed title (`text.py`), anchored to an ESCO skill when its title says one (`skills.py`).
+Two units are as similar as the larger of
+
+- the cosine of their title vectors, and
+- 1.0 when they are anchored to the same ESCO skill (or declare it).
+
+Each unit of a standard is then paired with its most similar unit of the other standard: at or
+above `Thresholds.covered` it is covered, at or above `Thresholds.partial` partly covered, else
+missing. The criteria of the unit that the counterpart's criteria do not say are listed with it,
+so that an evaluator sees what a holder still has to show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from equivalence.matching.model import Criterion, StandardText, UnitMatch, UnitStatus, UnitText
+from equivalence.matching.skills import Anchor, SkillLabels, anchor_units
+from equivalence.matching.text import Analyzer
+from equivalence.matching.vectors import Matrix, TermSpace, cosine_rows
+
+__all__ = ["Thresholds", "UnitIndex"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The decision thresholds of the engine (documented in docs/matching.md)."""
+
+    covered: float = 0.6  # unit similarity at which a unit is covered
+    partial: float = 0.45  # … partly covered: listed in the gap with its missing criteria
+    anchor: float = 0.6  # cosine of a unit title with an ESCO label to anchor the unit
+    criterion: float = 0.5  # cosine at which a criterion is found among the counterpart's
+    exact: float = 0.8  # coverage both ways for exactMatch; one way for broad/narrowMatch
+    close: float = 0.5  # coverage one way (at least) for closeMatch
+    # coverage one way (at least) for relatedMatch; None: an overlap below `close` is no mapping
+    related: float | None = None
+    softness: float = 0.12  # spread of a unit's similarity around `covered` (confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """The similarities between the units of two standards."""
+
+    scores: np.ndarray
+    shared_skill: np.ndarray  # bool: both units anchored to the same skill
+
+
+class UnitIndex:
+    """Every unit of a set of standards, vectorised once, with its ESCO anchor."""
+
+    def __init__(
+        self,
+        standards: Sequence[StandardText],
+        skills: SkillLabels,
+        *,
+        thresholds: Thresholds | None = None,
+        analyzer: Analyzer | None = None,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.analyzer = analyzer or Analyzer()
+        self.units: list[UnitText] = []
+        self.row_of: dict[str, int] = {}
+        self.rows_of_standard: dict[str, list[int]] = {}
+        for standard in standards:
+            self.rows_of_standard[standard.iri] = [self._add(unit) for unit in standard.units]
+        self.analyzer.learn(skills.labels)
+        self.analyzer.learn(u.title for u in self.units)
+        titles = [self.analyzer.terms(u.title) for u in self.units]
+        label_terms = [self.analyzer.terms(label) for label in skills.labels]
+        self.space = TermSpace([titles, label_terms])
+        self.titles: Matrix = self.space.matrix(titles)
+        found: list[Anchor | None] = (
+            anchor_units(
+                self.titles, self.space.matrix(label_terms), skills, minimum=self.thresholds.anchor
+            )
+            if not skills.empty
+            else [None] * len(self.units)
+        )
+        self.anchors: list[Anchor | None] = found
+        self.skill_sets, self.skill_matrix = self._skill_matrix()
+        self._criteria: dict[int, Matrix] = {}
+
+    def _add(self, unit: UnitText) -> int:
+        row = self.row_of.get(unit.iri)
+        if row is None:
+            row = self.row_of[unit.iri] = len(self.units)
+            self.units.append(unit)
+        return row
+
+    def _skill_matrix(self) -> tuple[list[frozenset[str]], Matrix]:
+        """Units × skills, 1 where a unit is anchored to (or declares) a skill."""
+        columns: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        sets: list[frozenset[str]] = []
+        for row, (unit, anchor) in enumerate(zip(self.units, self.anchors, strict=True)):
+            skills = set(unit.skills)
+            if anchor is not None:
+                skills.add(anchor.skill)
+            sets.append(frozenset(skills))
+            for skill in skills:
+                rows.append(row)
+                cols.append(columns.setdefault(skill, len(columns)))
+        shape = (len(self.units), max(len(columns), 1))
+        matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+        return sets, matrix
+
+    # -- similarities ------------------------------------------------------------------------
+
+    def rows(self, standard: StandardText) -> list[int]:
+        return self.rows_of_standard[standard.iri]
+
+    def _block(self, left: Sequence[int], right: Sequence[int]) -> _Block:
+        scores = cosine_rows(self.titles[left], self.titles[right])
+        shared = np.asarray((self.skill_matrix[left] @ self.skill_matrix[right].T).toarray()) > 0
+        return _Block(np.maximum(scores, shared.astype(np.float64)), shared)
+
+    def similar_pairs(
+        self, left: Sequence[int], right: Sequence[int], minimum: float, chunk: int = 2048
+    ) -> Iterator[tuple[int, int]]:
+        """The (left row, right row) pairs whose similarity reaches `minimum` (for blocking)."""
+        titles_right = self.titles[right].T.tocsc()
+        skills_right = self.skill_matrix[right].T.tocsc()
+        for start in range(0, len(left), chunk):
+            rows = left[start : start + chunk]
+            block = (self.titles[rows] @ titles_right).tocoo()
+            keep = block.data >= minimum - 1e-9
+            for i, j in zip(block.row[keep], block.col[keep], strict=True):
+                yield rows[int(i)], right[int(j)]
+            shared = (self.skill_matrix[rows] @ skills_right).tocoo()
+            for i, j in zip(shared.row, shared.col, strict=True):
+                yield rows[int(i)], right[int(j)]
+
+    # -- alignment ---------------------------------------------------------------------------
+
+    def align(
+        self, subject: StandardText, obj: StandardText
+    ) -> tuple[tuple[UnitMatch, ...], tuple[UnitMatch, ...]]:
+        """Each unit of the subject with its best counterpart in the object, and the reverse."""
+        left, right = self.rows(subject), self.rows(obj)
+        if not left or not right:
+            return self._unmatched(left), self._unmatched(right)
+        block = self._block(left, right)
+        forward = self._matches(left, right, block.scores, block.shared_skill)
+        backward = self._matches(right, left, block.scores.T, block.shared_skill.T)
+        return forward, backward
+
+    def _unmatched(self, rows: Sequence[int]) -> tuple[UnitMatch, ...]:
+        return tuple(
+            UnitMatch(self.units[r], UnitStatus.MISSING, 0.0, None, self.units[r].criteria)
+            for r in rows
+        )
+
+    def _matches(
+        self, rows: Sequence[int], others: Sequence[int], scores: np.ndarray, shared: np.ndarray
+    ) -> tuple[UnitMatch, ...]:
+        matches: list[UnitMatch] = []
+        for i, row in enumerate(rows):
+            j = int(np.argmax(scores[i]))
+            score = float(min(scores[i, j], 1.0))
+            unit, other = self.units[row], self.units[others[j]]
+            status = self._status(score)
+            if status is UnitStatus.MISSING:
+                matches.append(UnitMatch(unit, status, score, None, unit.criteria))
+                continue
+            via = self._via(row, others[j]) if shared[i, j] else "lexical"
+            missing = self._missing_criteria(unit, other)
+            matches.append(UnitMatch(unit, status, score, other, missing, via))
+        return tuple(matches)
+
+    def _status(self, score: float) -> UnitStatus:
+        if score >= self.thresholds.covered:
+            return UnitStatus.COVERED
+        if score >= self.thresholds.partial:
+            return UnitStatus.PARTIAL
+        return UnitStatus.MISSING
+
+    def _via(self, row: int, other: int) -> str:
+        common = sorted(self.skill_sets[row] & self.skill_sets[other])
+        return common[0] if common else "lexical"
+
+    def _criteria_matrix(self, row: int) -> Matrix:
+        matrix = self._criteria.get(row)
+        if matrix is None:
+            terms = [self.analyzer.terms(c.text) for c in self.units[row].criteria]
+            matrix = self._criteria[row] = self.space.matrix(terms)
+        return matrix
+
+    def _missing_criteria(self, unit: UnitText, other: UnitText) -> tuple[Criterion, ...]:
+        """The criteria of `unit` that no criterion of `other` says (by cosine of their terms)."""
+        if not unit.criteria:
+            return ()
+        if not other.criteria:
+            return unit.criteria
+        scores = cosine_rows(
+            self._criteria_matrix(self.row_of[unit.iri]),
+            self._criteria_matrix(self.row_of[other.iri]),
+        )
+        best = scores.max(axis=1)
+        return tuple(
+            c for c, s in zip(unit.criteria, best, strict=True) if s < self.thresholds.criterion
+        )
+
+    def standards_sharing(
+        self, left: Sequence[StandardText], right: Sequence[StandardText], minimum: float
+    ) -> set[tuple[str, str]]:
+        """The (left IRI, right IRI) standard pairs with at least one unit pair ≥ `minimum`."""
+        owners: dict[int, list[str]] = defaultdict(list)
+        for standard in (*left, *right):
+            for row in self.rows(standard):
+                owners[row].append(standard.iri)
+        left_iris = {s.iri for s in left}
+        right_iris = {s.iri for s in right}
+        left_rows = sorted({r for s in left for r in self.rows(s)})
+        right_rows = sorted({r for s in right for r in self.rows(s)})
+        pairs: set[tuple[str, str]] = set()
+        for a, b in self.similar_pairs(left_rows, right_rows, minimum):
+            for sa in owners[a]:
+                if sa not in left_iris:
+                    continue
+                for sb in owners[b]:
+                    if sb in right_iris:
+                        pairs.add((sa, sb))
+        return pairs
