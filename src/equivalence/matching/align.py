@@ -15,8 +15,7 @@ so that an evaluator sees what a holder still has to show.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +34,7 @@ class Thresholds:
     """The decision thresholds of the engine (documented in docs/matching.md)."""
 
     covered: float = 0.6  # unit similarity at which a unit is covered
+    floor: float = 0.3  # a similarity below this counts as 0 (the sparse products keep the rest)
     partial: float = 0.45  # … partly covered: listed in the gap with its missing criteria
     anchor: float = 0.6  # cosine of a unit title with an ESCO label to anchor the unit
     criterion: float = 0.5  # cosine at which a criterion is found among the counterpart's
@@ -43,14 +43,6 @@ class Thresholds:
     # coverage one way (at least) for relatedMatch; None: an overlap below `close` is no mapping
     related: float | None = None
     softness: float = 0.12  # spread of a unit's similarity around `covered` (confidence)
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """The similarities between the units of two standards."""
-
-    scores: np.ndarray
-    shared_skill: np.ndarray  # bool: both units anchored to the same skill
 
 
 class UnitIndex:
@@ -118,26 +110,13 @@ class UnitIndex:
     def rows(self, standard: StandardText) -> list[int]:
         return self.rows_of_standard[standard.iri]
 
-    def _block(self, left: Sequence[int], right: Sequence[int]) -> _Block:
+    def _scores(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
+        """Left units × right units: max(cosine, 1.0 for a shared skill), 0 below the floor."""
         scores = cosine_rows(self.titles[left], self.titles[right])
+        scores[scores < self.thresholds.floor - 1e-9] = 0.0
         shared = np.asarray((self.skill_matrix[left] @ self.skill_matrix[right].T).toarray()) > 0
-        return _Block(np.maximum(scores, shared.astype(np.float64)), shared)
-
-    def similar_pairs(
-        self, left: Sequence[int], right: Sequence[int], minimum: float, chunk: int = 2048
-    ) -> Iterator[tuple[int, int]]:
-        """The (left row, right row) pairs whose similarity reaches `minimum` (for blocking)."""
-        titles_right = self.titles[right].T.tocsc()
-        skills_right = self.skill_matrix[right].T.tocsc()
-        for start in range(0, len(left), chunk):
-            rows = left[start : start + chunk]
-            block = (self.titles[rows] @ titles_right).tocoo()
-            keep = block.data >= minimum - 1e-9
-            for i, j in zip(block.row[keep], block.col[keep], strict=True):
-                yield rows[int(i)], right[int(j)]
-            shared = (self.skill_matrix[rows] @ skills_right).tocoo()
-            for i, j in zip(shared.row, shared.col, strict=True):
-                yield rows[int(i)], right[int(j)]
+        combined: np.ndarray = np.maximum(scores, shared.astype(np.float64))
+        return combined
 
     # -- alignment ---------------------------------------------------------------------------
 
@@ -148,9 +127,9 @@ class UnitIndex:
         left, right = self.rows(subject), self.rows(obj)
         if not left or not right:
             return self._unmatched(left), self._unmatched(right)
-        block = self._block(left, right)
-        forward = self._matches(left, right, block.scores, block.shared_skill)
-        backward = self._matches(right, left, block.scores.T, block.shared_skill.T)
+        scores = self._scores(left, right)
+        forward = self._matches(left, right, scores)
+        backward = self._matches(right, left, scores.T)
         return forward, backward
 
     def _unmatched(self, rows: Sequence[int]) -> tuple[UnitMatch, ...]:
@@ -160,21 +139,37 @@ class UnitIndex:
         )
 
     def _matches(
-        self, rows: Sequence[int], others: Sequence[int], scores: np.ndarray, shared: np.ndarray
+        self, rows: Sequence[int], others: Sequence[int], scores: np.ndarray
     ) -> tuple[UnitMatch, ...]:
         matches: list[UnitMatch] = []
         for i, row in enumerate(rows):
             j = int(np.argmax(scores[i]))
-            score = float(min(scores[i, j], 1.0))
-            unit, other = self.units[row], self.units[others[j]]
-            status = self._status(score)
-            if status is UnitStatus.MISSING:
-                matches.append(UnitMatch(unit, status, score, None, unit.criteria))
-                continue
-            via = self._via(row, others[j]) if shared[i, j] else "lexical"
-            missing = self._missing_criteria(unit, other)
-            matches.append(UnitMatch(unit, status, score, other, missing, via))
+            best = (others[j], float(scores[i, j])) if scores[i, j] > 0 else None
+            matches.append(self._match(row, best, criteria=True))
         return tuple(matches)
+
+    def _match(self, row: int, best: tuple[int, float] | None, *, criteria: bool) -> UnitMatch:
+        """The match of unit `row` given its best counterpart (row, similarity), if any.
+
+        Without `criteria`, a partly covered unit's missing criteria are not worked out (the
+        bulk matcher leaves them to `align`).
+        """
+        unit = self.units[row]
+        score = min(best[1], 1.0) if best is not None else 0.0
+        status = self._status(score)
+        if best is None or status is UnitStatus.MISSING:
+            return UnitMatch(unit, UnitStatus.MISSING, score, None, unit.criteria)
+        other = self.units[best[0]]
+        via = self._via(row, best[0])
+        missing = self._missing_criteria(unit, other) if criteria else ()
+        return UnitMatch(unit, status, score, other, missing, via)
+
+    def matches_from(
+        self, standard: StandardText, best: dict[int, tuple[int, float]]
+    ) -> tuple[UnitMatch, ...]:
+        """Each unit of `standard` with its best counterpart as found by the bulk matcher:
+        ``{unit row: (counterpart row, similarity)}`` (a unit absent has none)."""
+        return tuple(self._match(row, best.get(row), criteria=False) for row in self.rows(standard))
 
     def _status(self, score: float) -> UnitStatus:
         if score >= self.thresholds.covered:
@@ -184,8 +179,9 @@ class UnitIndex:
         return UnitStatus.MISSING
 
     def _via(self, row: int, other: int) -> str:
-        common = sorted(self.skill_sets[row] & self.skill_sets[other])
-        return common[0] if common else "lexical"
+        """The ESCO skill two units share (that is what matched them), else "lexical"."""
+        common = self.skill_sets[row] & self.skill_sets[other]
+        return min(common) if common else "lexical"
 
     def _criteria_matrix(self, row: int) -> Matrix:
         matrix = self._criteria.get(row)
@@ -208,25 +204,3 @@ class UnitIndex:
         return tuple(
             c for c, s in zip(unit.criteria, best, strict=True) if s < self.thresholds.criterion
         )
-
-    def standards_sharing(
-        self, left: Sequence[StandardText], right: Sequence[StandardText], minimum: float
-    ) -> set[tuple[str, str]]:
-        """The (left IRI, right IRI) standard pairs with at least one unit pair ≥ `minimum`."""
-        owners: dict[int, list[str]] = defaultdict(list)
-        for standard in (*left, *right):
-            for row in self.rows(standard):
-                owners[row].append(standard.iri)
-        left_iris = {s.iri for s in left}
-        right_iris = {s.iri for s in right}
-        left_rows = sorted({r for s in left for r in self.rows(s)})
-        right_rows = sorted({r for s in right for r in self.rows(s)})
-        pairs: set[tuple[str, str]] = set()
-        for a, b in self.similar_pairs(left_rows, right_rows, minimum):
-            for sa in owners[a]:
-                if sa not in left_iris:
-                    continue
-                for sb in owners[b]:
-                    if sb in right_iris:
-                        pairs.add((sa, sb))
-        return pairs

@@ -18,14 +18,10 @@ from datetime import date
 from equivalence import __version__
 from equivalence.errors import InputError, NotFoundError
 from equivalence.matching.align import Thresholds, UnitIndex
+from equivalence.matching.bulk import align_countries
 from equivalence.matching.corpus import read_standards
-from equivalence.matching.model import (
-    JUSTIFICATIONS,
-    StandardText,
-)
-from equivalence.matching.model import (
-    Mapping as EquivalenceMapping,
-)
+from equivalence.matching.model import JUSTIFICATIONS, StandardText, UnitMatch
+from equivalence.matching.model import Mapping as EquivalenceMapping
 from equivalence.matching.skills import SkillLabels, read_skill_labels
 from equivalence.matching.text import Analyzer
 from equivalence.matching.verdict import compare_levels, confidence, coverage, predicate_for
@@ -61,7 +57,7 @@ def read_level_schemes(store: TripleStore) -> LevelSchemes:
     position: dict[str, int] = {}
     for row in default_catalogue().select(store, "matching-level-links").rows:
         level = term_text(row.get("level"))
-        if row.get("position") is not None:
+        if row.get("position") is not None and term_text(row.get("position")).isdigit():
             position[level] = int(term_text(row.get("position")))
         if row.get("comparable") is not None:
             other = term_text(row.get("comparable"))
@@ -142,6 +138,15 @@ class Engine:
     def compare(self, subject: StandardText, obj: StandardText) -> EquivalenceMapping:
         """The alignment, coverages, verdict, confidence and gaps of two standards."""
         forward, backward = self.index.align(subject, obj)
+        return self._mapping(subject, obj, forward, backward)
+
+    def _mapping(
+        self,
+        subject: StandardText,
+        obj: StandardText,
+        forward: tuple[UnitMatch, ...],
+        backward: tuple[UnitMatch, ...],
+    ) -> EquivalenceMapping:
         subject_coverage, object_coverage = coverage(forward), coverage(backward)
         predicate = predicate_for(subject_coverage, object_coverage, self.thresholds)
         return EquivalenceMapping(
@@ -176,19 +181,6 @@ class Engine:
             return [(other, b) for other in sorted(COUNTRIES) if other != b]
         return pairs
 
-    def candidates(
-        self, source: str, target: str, *, blocking: bool = True
-    ) -> Iterator[tuple[StandardText, StandardText]]:
-        """The pairs worth comparing: sharing a unit at least partly similar (or all pairs)."""
-        left, right = self.of_country(source), self.of_country(target)
-        if not blocking:
-            yield from itertools.product(left, right)
-            return
-        by_iri = {s.iri: s for s in (*left, *right)}
-        pairs = self.index.standards_sharing(left, right, self.thresholds.partial)
-        for a, b in sorted(pairs):
-            yield by_iri[a], by_iri[b]
-
     def match(
         self,
         source: str | None = None,
@@ -197,14 +189,37 @@ class Engine:
         min_confidence: float = 0.0,
         blocking: bool = True,
     ) -> list[EquivalenceMapping]:
-        """Every mapping between the countries' standards (predicate set, confidence ≥ minimum)."""
+        """Every mapping between the countries' standards (predicate set, confidence ≥ minimum).
+
+        With blocking, all pairs of two countries are aligned at once (`bulk.align_countries`),
+        and a partly covered unit's missing criteria are left out (`compare` gives them);
+        without, every pair is compared one by one, which takes hours for thousands of standards.
+        """
         found: list[EquivalenceMapping] = []
         for a, b in self.country_pairs(source, target):
-            for subject, obj in self.candidates(a, b, blocking=blocking):
-                mapping = self.compare(subject, obj)
-                if mapping.predicate is not None and mapping.confidence >= min_confidence:
-                    found.append(mapping)
+            mappings = self._bulk(a, b) if blocking else self._one_by_one(a, b)
+            found.extend(m for m in mappings if m.confidence >= min_confidence)
         return found
+
+    @property
+    def min_overlap(self) -> float:
+        """The least coverage, one way, that any predicate needs."""
+        related = self.thresholds.related
+        return related if related is not None else self.thresholds.close
+
+    def _bulk(self, source: str, target: str) -> list[EquivalenceMapping]:
+        pairs = align_countries(
+            self.index, self.of_country(source), self.of_country(target), self.min_overlap
+        )
+        return [
+            self._mapping(p.subject, p.object, p.subject_matches, p.object_matches) for p in pairs
+        ]
+
+    def _one_by_one(self, source: str, target: str) -> Iterator[EquivalenceMapping]:
+        for subject, obj in itertools.product(self.of_country(source), self.of_country(target)):
+            mapping = self.compare(subject, obj)
+            if mapping.predicate is not None:
+                yield mapping
 
 
 def pairs_of(mappings: Iterable[EquivalenceMapping]) -> set[tuple[str, str]]:

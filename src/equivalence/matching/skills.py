@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pyoxigraph import Literal, NamedNode
 
 from equivalence.matching.vectors import Matrix
 from equivalence.sparql import default_catalogue
-from equivalence.sparql.catalogue import term_text
 from equivalence.store.base import TripleStore
 
 __all__ = ["Anchor", "SkillLabels", "anchor_units", "read_skill_labels"]
@@ -42,12 +42,20 @@ class Anchor:
     score: float
 
 
+_LANGUAGES = ("es", "en")
+
+
 def read_skill_labels(store: TripleStore) -> SkillLabels:
     """The Spanish and English labels of the ESCO skills in the store (empty without ESCO)."""
-    rows = default_catalogue().select(store, "matching-skill-labels").rows
-    skills = tuple(term_text(r.get("skill")) for r in rows)
-    labels = tuple(term_text(r.get("label")) for r in rows)
-    return SkillLabels(skills, labels)
+    pairs: set[tuple[str, str]] = set()
+    for row in default_catalogue().select(store, "matching-skill-labels").rows:
+        skill, label = row.get("skill"), row.get("label")
+        if not isinstance(skill, NamedNode) or not isinstance(label, Literal):
+            continue
+        if (label.language or "").split("-")[0] in _LANGUAGES:
+            pairs.add((skill.value, label.value))
+    ordered = sorted(pairs)
+    return SkillLabels(tuple(s for s, _ in ordered), tuple(label for _, label in ordered))
 
 
 def anchor_units(

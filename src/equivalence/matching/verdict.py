@@ -27,8 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from equivalence.matching.align import Thresholds
 from equivalence.matching.model import Predicate, StandardText, UnitMatch, UnitStatus
 
@@ -70,25 +68,27 @@ def _covered_probability(match: UnitMatch, thresholds: Thresholds) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def _distribution(matches: Sequence[UnitMatch], thresholds: Thresholds) -> tuple[np.ndarray, float]:
+def _distribution(
+    matches: Sequence[UnitMatch], thresholds: Thresholds
+) -> tuple[list[float], float]:
     """P(covered weight = w) for w = 0 … total, and the total weight (weights are 1 or 2)."""
-    weights = [round(m.unit.weight) for m in matches]
-    total = sum(weights)
-    dist = np.zeros(total + 1)
-    dist[0] = 1.0
-    for match, weight in zip(matches, weights, strict=True):
+    dist = [1.0]
+    for match in matches:
+        weight = round(match.unit.weight)
         p = _covered_probability(match, thresholds)
-        shifted = np.zeros_like(dist)
-        shifted[weight:] = dist[: len(dist) - weight]
-        dist = dist * (1 - p) + shifted * p
-    return dist, float(total)
+        grown = [0.0] * (len(dist) + weight)
+        for w, q in enumerate(dist):
+            grown[w] += q * (1 - p)
+            grown[w + weight] += q * p
+        dist = grown
+    return dist, float(len(dist) - 1)
 
 
-def _at_least(dist: np.ndarray, total: float, share: float) -> float:
+def _at_least(dist: list[float], total: float, share: float) -> float:
     if total == 0:
         return 0.0
     needed = math.ceil(share * total - 1e-9)
-    return float(dist[needed:].sum())
+    return sum(dist[needed:])
 
 
 def confidence(

@@ -189,7 +189,11 @@ class OxigraphStore:
             raise QueryError("not a SELECT query")
         variables = tuple(v.value for v in result.variables)
         rows = tuple(
-            {name: value for name in variables if (value := solution[name]) is not None}
+            {
+                name: value
+                for name, value in zip(variables, solution, strict=True)
+                if value is not None
+            }
             for solution in result
         )
         return SelectResult(variables, rows)
