@@ -145,7 +145,14 @@ def generate(data: Path, out: Path, standards: int, units: int, seed: int) -> di
                 )
                 if rng.random() < 0.5:
                     rows["criteria"].append(
-                        [country, code, unit, f"{unit}-C2", "conocimiento", f"Conocimiento de {label}."]
+                        [
+                            country,
+                            code,
+                            unit,
+                            f"{unit}-C2",
+                            "conocimiento",
+                            f"Conocimiento de {label}.",
+                        ]
                     )
     headers = {
         "standards": [
