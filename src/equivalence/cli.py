@@ -10,7 +10,13 @@ from pathlib import Path
 
 from equivalence import __version__
 from equivalence.auth import default_registry
-from equivalence.cli_matching import STORE_COMMANDS, add_matching_commands, run_store_command
+from equivalence.cli_matching import (
+    PLAIN_COMMANDS,
+    STORE_COMMANDS,
+    add_matching_commands,
+    run_plain_command,
+    run_store_command,
+)
 from equivalence.errors import (
     AuthorizationError,
     EquivalenceError,
@@ -383,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _queries()
         if args.command == "token":
             return _tokens(args)
+        if args.command in PLAIN_COMMANDS:
+            return run_plain_command(args)
         if args.command == "validate":
             try:
                 return _validate(args)

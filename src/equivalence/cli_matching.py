@@ -1,43 +1,95 @@
-"""The engine's commands of `equivalence`: match, compare, evaluate, suggest-occupation."""
+"""The engine's commands of `equivalence`: match, compare, evaluate, suggest-occupation, check."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+from collections.abc import Callable
+from typing import TypeAlias
 from pathlib import Path
 
 from equivalence.errors import InputError
-from equivalence.matching.engine import Engine
-from equivalence.matching.output import comparison_document, match_csv
+from equivalence.matching.evaluate import evaluate, format_evaluation
+from equivalence.matching.inference import Finding
+from equivalence.matching.occupations import (
+    OccupationIndex,
+    OccupationSuggestion,
+    format_suggestions_text,
+    read_batch_titles,
+    suggestions_to_json,
+    write_suggestions_csv,
+)
+from equivalence.matching.output import comparison_document, comparison_json, match_csv
+from equivalence.matching.service import check_mappings, compare_standards, match_and_store
+from equivalence.matching.sssom import sssom_json, sssom_tsv
 from equivalence.store import TripleStore
 
-__all__ = ["STORE_COMMANDS", "add_matching_commands", "run_store_command"]
+__all__ = [
+    "PLAIN_COMMANDS",
+    "STORE_COMMANDS",
+    "add_matching_commands",
+    "run_plain_command",
+    "run_store_command",
+]
 
-STORE_COMMANDS = frozenset({"match", "compare"})
+STORE_COMMANDS = frozenset({"match", "compare", "suggest-occupation", "check-mappings"})
+PLAIN_COMMANDS = frozenset({"evaluate"})
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _probability(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
     return value
 
 
-def add_matching_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def add_matching_commands(commands: Commands) -> None:
+    _add_match(commands)
+    _add_compare(commands)
+    _add_evaluate(commands)
+    _add_suggest(commands)
+    check = commands.add_parser(
+        "check-mappings",
+        help="contradictions and suspicious cardinalities among the stored mappings",
+    )
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--lang", choices=["es", "en"], default="es")
+
+
+def _add_match(commands: Commands) -> None:
     match = commands.add_parser(
         "match",
         help="find the equivalent standards between two countries (or all four)",
-        description="Compares every pair of standards of the two countries (all six country "
-        "pairs when none is given) that share at least one similar unit, and writes the "
-        "mappings found: SKOS predicate, confidence and coverage both ways.",
+        description="Compares the standards of two countries (all six country pairs when no "
+        "country is given; with only --from, that country against the three others) and "
+        "writes the mappings found: SKOS predicate, confidence, coverage both ways, the aligned "
+        "units as evidence. The mappings of the pairs matched replace the ones stored before, "
+        "and the mappings inferred through a third country are recomputed.",
     )
     match.add_argument("--from", dest="source", metavar="XX", help="subject country")
     match.add_argument("--to", dest="target", metavar="YY", help="object country")
     match.add_argument("--min-confidence", type=_probability, default=0.0, metavar="F")
     match.add_argument("--out", type=Path, help="file to write (default: standard output)")
     match.add_argument("--format", choices=["csv", "sssom", "json"], default="csv")
+    match.add_argument(
+        "--no-store", action="store_true", help="do not write the mappings to the store"
+    )
 
+
+def _add_compare(commands: Commands) -> None:
     compare = commands.add_parser(
         "compare",
         help="unit-by-unit alignment of two standards and the gap both ways",
@@ -51,9 +103,40 @@ def add_matching_commands(commands: argparse._SubParsersAction[argparse.Argument
     compare.add_argument("--out", type=Path)
 
 
+def _add_evaluate(commands: Commands) -> None:
+    evaluate_ = commands.add_parser(
+        "evaluate",
+        help="score predicted mappings against gold ones",
+        description="Precision, recall and F1 per predicate and overall, exactMatch F1 and the "
+        "coverage error. GOLD has a_country,a_code,b_country,b_code,coverage_a_in_b,"
+        "coverage_b_in_a,relation; PRED is the CSV or SSSOM output of `match`.",
+    )
+    evaluate_.add_argument("--gold", type=Path, required=True)
+    evaluate_.add_argument("--predicted", type=Path, required=True)
+    evaluate_.add_argument("--min-confidence", type=_probability, default=None, metavar="F")
+    evaluate_.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def _add_suggest(commands: Commands) -> None:
+    suggest = commands.add_parser(
+        "suggest-occupation",
+        help="ISCO-08 unit groups and ESCO occupations for a Spanish job title",
+        description="Ranks ISCO-08 unit groups (with the best ESCO occupation of each) for a "
+        "Spanish occupation or job title, or for every `title` of a CSV file with --batch.",
+    )
+    suggest.add_argument("text", nargs="?", metavar="TEXT")
+    suggest.add_argument("--batch", type=Path, metavar="IN.csv")
+    suggest.add_argument("--top", type=_positive, default=5)
+    suggest.add_argument("--format", choices=["csv", "json", "text"], default=None)
+    suggest.add_argument("--out", type=Path)
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
 def _split_key(text: str) -> tuple[str, str]:
     country, sep, code = text.partition(":")
-    if not sep or not country or not code:
+    if not sep or not country.strip() or not code.strip():
         raise InputError(
             f"{text!r}: write a standard as COUNTRY:CODE, e.g. MX:EC0217.01", code="bad-standard"
         )
@@ -68,29 +151,107 @@ def _write(text: str, out: Path | None) -> None:
 
 
 def _compare(args: argparse.Namespace, store: TripleStore) -> int:
-    engine = Engine.from_store(store)
-    subject = engine.standard(*_split_key(args.subject))
-    obj = engine.standard(*_split_key(args.object))
-    _write(comparison_document(engine.compare(subject, obj), args.format, args.lang), args.out)
+    mapping = compare_standards(
+        store, _split_key(args.subject), _split_key(args.object), engine=None
+    )
+    _write(comparison_document(mapping, args.format, args.lang), args.out)
     return 0
 
 
 def _match(args: argparse.Namespace, store: TripleStore) -> int:
-    engine = Engine.from_store(store)
-    mappings = engine.match(args.source, args.target, min_confidence=args.min_confidence)
+    outcome = match_and_store(
+        store,
+        args.source,
+        args.target,
+        min_confidence=args.min_confidence,
+        write=not args.no_store,
+    )
     if args.format == "csv":
-        text = match_csv(mappings)
-    elif args.format == "json":
-        from equivalence.matching.output import comparison_json
-
-        text = json.dumps([comparison_json(m) for m in mappings], ensure_ascii=False, indent=1)
+        text = match_csv(outcome.mappings)
+    elif args.format == "sssom":
+        text = sssom_tsv(outcome.mappings)
     else:
-        raise InputError("the sssom format is not available yet", code="format")
+        document = {
+            "mappings": [comparison_json(m) for m in outcome.mappings],
+            "sssom": sssom_json(outcome.mappings),
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     _write(text, args.out)
-    print(f"{len(mappings)} mappings", file=sys.stderr)
+    pairs = ", ".join(f"{a}-{b}" for a, b in outcome.country_pairs)
+    stored = (
+        f"; stored, with {len(outcome.inferred)} inferred through a third country"
+        if outcome.written
+        else "; not stored"
+    )
+    print(
+        f"{len(outcome.mappings)} mappings ({pairs}) in {outcome.seconds:.1f} s{stored}",
+        file=sys.stderr,
+    )
     return 0
 
 
+def _suggestions(args: argparse.Namespace, store: TripleStore) -> int:
+    if (args.text is None) == (args.batch is None):
+        raise InputError("give either TEXT or --batch IN.csv", code="usage")
+    titles = read_batch_titles(args.batch) if args.batch is not None else [args.text]
+    index = OccupationIndex.from_store(store)
+    results: list[tuple[str, list[OccupationSuggestion]]] = list(
+        index.suggest_batch(titles, top=args.top)
+    )
+    fmt = args.format or ("csv" if args.batch is not None else "text")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        write_suggestions_csv(results, buffer)
+        text = buffer.getvalue()
+    elif fmt == "json":
+        text = suggestions_to_json(results)
+    else:
+        text = format_suggestions_text(results)
+    _write(text if text.endswith("\n") else text + "\n", args.out)
+    return 0
+
+
+def _findings_text(findings: list[Finding], language: str) -> str:
+    if not findings:
+        return (
+            "Sin contradicciones ni cardinalidades sospechosas.\n"
+            if language == "es"
+            else "No contradictions or suspicious cardinalities.\n"
+        )
+    lines = [f"[{f.kind}] {f.message_es if language == 'es' else f.message_en}" for f in findings]
+    return "\n".join(lines) + "\n"
+
+
+def _check(args: argparse.Namespace, store: TripleStore) -> int:
+    findings = check_mappings(store)
+    if args.format == "json":
+        data = [
+            {
+                "kind": f.kind,
+                "standards": list(f.standards),
+                "message_es": f.message_es,
+                "message_en": f.message_en,
+            }
+            for f in findings
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_findings_text(findings, args.lang))
+    return 1 if findings else 0
+
+
 def run_store_command(args: argparse.Namespace, store: TripleStore) -> int:
-    handlers = {"match": _match, "compare": _compare}
+    handlers: dict[str, Callable[[argparse.Namespace, TripleStore], int]] = {
+        "match": _match,
+        "compare": _compare,
+        "suggest-occupation": _suggestions,
+        "check-mappings": _check,
+    }
     return handlers[args.command](args, store)
+
+
+def run_plain_command(args: argparse.Namespace) -> int:
+    """The commands that need no store (evaluate)."""
+    evaluation = evaluate(args.gold, args.predicted, min_confidence=args.min_confidence)
+    sys.stdout.write(format_evaluation(evaluation, args.format))
+    return 0

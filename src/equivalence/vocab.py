@@ -23,6 +23,7 @@ __all__ = [
     "EQ",
     "ESCO",
     "GRAPH",
+    "INFERRED_MAPPINGS_GRAPH",
     "OCCUPATION_SCHEMES",
     "OWL",
     "PREFIXES",
@@ -51,6 +52,7 @@ __all__ = [
     "in_country_data",
     "level_iri",
     "level_scheme_iri",
+    "mapping_graph",
     "occupation_concept_iri",
     "occupation_scheme",
     "review_status_iri",
@@ -298,6 +300,15 @@ def sector_iri(country: str, name: str) -> NamedNode:
 
 def committee_iri(country: str, name: str) -> NamedNode:
     return NamedNode(f"{ID}{country}/committee/{slug(name)}")
+
+
+def mapping_graph(country: str, other: str) -> NamedNode:
+    """The named graph of the mappings between two countries' standards (either order)."""
+    first, second = sorted((country.upper(), other.upper()))
+    return GRAPH_NS[f"mappings/{first}-{second}"]
+
+
+INFERRED_MAPPINGS_GRAPH: Final = GRAPH_NS["mappings/inferred"]
 
 
 def submission_iri(country: str, version: int) -> NamedNode:

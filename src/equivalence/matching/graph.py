@@ -54,6 +54,7 @@ __all__ = [
     "mappings_quads",
     "preprocessing_iri",
     "read_mappings",
+    "record_quads",
     "standard_key",
 ]
 
@@ -476,3 +477,38 @@ def read_mappings(
     given = {name: value for name, value in params.items() if value is not None}
     result = default_catalogue().select(store, "mappings-list", **given)
     return [_record(row) for row in result.rows]
+
+
+def record_quads(record: MappingRecord, *, graph: NamedNode = GRAPH.mappings) -> list[Quad]:
+    """The quads of a mapping record (an inferred mapping, one read from SSSOM …).
+
+    Coverages, date, tool and comment are stated when the record has them; its sources
+    (`derived_from`) become ``prov:wasDerivedFrom``.
+    """
+    node = NamedNode(record.iri) if record.iri else mapping_iri(record.subject, record.object)
+    quads = [
+        Quad(node, _T.type, _T.Mapping, graph),
+        Quad(node, _T.subject_id, NamedNode(record.subject), graph),
+        Quad(node, _T.predicate_id, NamedNode(record.predicate.iri), graph),
+        Quad(node, _T.object_id, NamedNode(record.object), graph),
+        Quad(node, _T.mapping_justification, _justification_node(record.justification), graph),
+        Quad(node, _T.reviewStatus, _review_status(record.review_status), graph),
+    ]
+    numbers = (
+        (_T.confidence, record.confidence),
+        (_T.subjectCoverage, record.subject_coverage),
+        (_T.objectCoverage, record.object_coverage),
+    )
+    quads += [Quad(node, p, _double(_unit(v)), graph) for p, v in numbers if v is not None]
+    if record.mapping_tool:
+        quads.append(Quad(node, _T.mapping_tool, Literal(record.mapping_tool), graph))
+    if record.mapping_tool_version:
+        version = Literal(record.mapping_tool_version)
+        quads.append(Quad(node, _T.mapping_tool_version, version, graph))
+    if record.mapping_date is not None:
+        when = Literal(record.mapping_date.isoformat(), datatype=_T.date_type)
+        quads.append(Quad(node, _T.mapping_date, when, graph))
+    if record.comment:
+        quads.append(Quad(node, _T.comment, Literal(record.comment), graph))
+    quads += [Quad(node, _T.wasDerivedFrom, NamedNode(s), graph) for s in record.derived_from]
+    return quads
