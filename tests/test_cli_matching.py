@@ -19,10 +19,16 @@ from equivalence.vocab import mapping_graph
 pytestmark = [pytest.mark.shared_data, pytest.mark.usefixtures("isolated_settings")]
 
 ROOT = Path(__file__).resolve().parents[1]
-MATCH_COLUMNS = (
-    "subject_country,subject_code,object_country,object_code,predicate,confidence,"
-    "subject_coverage,object_coverage"
-).split(",")
+MATCH_COLUMNS = [
+    "subject_country",
+    "subject_code",
+    "object_country",
+    "object_code",
+    "predicate",
+    "confidence",
+    "subject_coverage",
+    "object_coverage",
+]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -7,8 +7,8 @@ import io
 import json
 import sys
 from collections.abc import Callable
-from typing import TypeAlias
 from pathlib import Path
+from typing import TypeAlias
 
 from equivalence.errors import InputError
 from equivalence.matching.evaluate import evaluate, format_evaluation
