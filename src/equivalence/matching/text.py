@@ -160,11 +160,17 @@ class Analyzer:
     """Turns Spanish text into comparable terms (see the module's description for the steps)."""
 
     def __init__(
-        self, thesaurus: Thesaurus | None = None, verbs: Iterable[str] = (), *, stem: bool = True
+        self,
+        thesaurus: Thesaurus | None = None,
+        verbs: Iterable[str] = (),
+        *,
+        stem: bool = True,
+        nominalise: bool = True,
     ) -> None:
         self.thesaurus = thesaurus if thesaurus is not None else default_thesaurus()
         self.verbs: set[str] = set()
         self.stem = stem
+        self.nominalise = nominalise
         self._verb_of: dict[str, str] = {}
         self.learn(verbs)
 
@@ -184,7 +190,7 @@ class Analyzer:
         if known is not None:
             return known
         found = word
-        if word not in self.verbs and len(word) > 3:
+        if self.nominalise and word not in self.verbs and len(word) > 3:
             for suffix, endings in _NOMINAL_RULES:
                 if not word.endswith(suffix):
                     continue
