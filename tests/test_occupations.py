@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,20 @@ from equivalence.matching.occupations import (
     OccupationIndex,
     OccupationReference,
     OccupationSuggestion,
+    SuggestParams,
+    TitleAnalyzer,
     ciuo_of_chile_code,
     concept_code,
+    coordinated_parts,
+    english_words,
     format_suggestions_text,
+    gendered_forms,
     read_batch_titles,
+    residual_words,
     suggestions_to_json,
     write_suggestions_csv,
 )
+from equivalence.matching.text import Analyzer, words
 from equivalence.sources import discover
 from equivalence.store import TripleStore, open_store
 
@@ -36,14 +44,16 @@ PIPE_WELDER = "http://data.europa.eu/esco/occupation/2ff73126-7aff-4233-9d9c-d87
 CASHIER = "http://data.europa.eu/esco/occupation/2b871272-bd61-4206-bd1a-0b96d7023098"
 CORPORATE_TRAINER = "http://data.europa.eu/esco/occupation/0ba06640-e0ac-4911-9e43-289a8e41651e"
 
-# What occupation linking reads: ESCO's groups and occupations (not its skills), and the
-# classifications with their crosswalks.
+# What occupation linking reads: ESCO's groups, occupations and skills (not the relations),
+# and the classifications with their crosswalks.
 REFERENCE_FILES = frozenset(
     {
         "ISCOGroups_en.csv",
         "ISCOGroups_es.csv",
         "occupations_en.csv",
         "occupations_es.csv",
+        "skills_en.csv",
+        "skills_es.csv",
         "sinco2011_structure.csv",
         "cuoc2022_structure.csv",
         "sinco2011_to_ciuo08.csv",
@@ -159,12 +169,60 @@ def test_the_regional_title_vocabulary_expands_latin_american_words(
     assert groups(plain.suggest("Grabador de datos"))[0] == "4132"
 
 
+def _variant(index: OccupationIndex, **changes: float) -> OccupationIndex:
+    """The same reference indexed with some parameters changed."""
+    return OccupationIndex(index.reference, params=replace(SuggestParams(), **changes))
+
+
+@shared_data
+def test_cuoc_titles_name_the_unit_groups_they_extend(index: OccupationIndex) -> None:
+    titles = index.reference.national_titles
+    assert "Soldadores y oxicortadores" in titles["7212"]  # CUOC 7212 and its occupation 72120
+    assert "Administradores de propiedad horizontal" not in titles["7212"]
+    assert all(len(group) == 4 for group in titles)
+    # CUOC's own groups (7331 Tejedores con telares, no ISCO-08 7331) are not unit groups
+    assert "7331" not in titles
+    assert not any("Tejedores con telares" in t for ts in titles.values() for t in ts)
+    # "propiedad horizontal" is Colombian: no ESCO or CIUO-08 label says it
+    title = "Administrador de propiedad horizontal"
+    assert groups(index.suggest(title))[0] == "1439"
+    assert groups(_variant(index, national_title_weight=0.0).suggest(title))[0] != "1439"
+
+
+@shared_data
+def test_english_cognates_reach_a_group_its_spanish_labels_miss(index: OccupationIndex) -> None:
+    # ESCO's Spanish labels of 5169 say "acompañante remunerado"; its English ones "prostitute"
+    assert groups(index.suggest("prostituta")) == ["5169"]
+    assert _variant(index, cognate_weight=0.0).suggest("prostituta") == []
+
+
+@shared_data
+def test_residual_titles_meet_residual_groups(index: OccupationIndex) -> None:
+    assert groups(index.suggest("Otros profesionales de la enseñanza"))[0] == "2359"
+    found = index.suggest("Otros operadores de máquinas, no clasificados anteriormente")
+    assert groups(found)[0] == "8189"  # Operadores de máquinas … no clasificados bajo otros …
+
+
+@shared_data
+def test_skill_labels_shift_weight_from_task_words_to_role_nouns(index: OccupationIndex) -> None:
+    assert len(index.reference.skill_labels) > 13_000
+    plain = _variant(index, specificity_weight=0.0)
+
+    def idf(of: OccupationIndex, word: str) -> float:
+        text = of._text
+        return float(text.idf[text.vocabulary[of.analyzer.terms(word)[0]]])
+
+    for task_word in ("manejar", "utilizar", "problema"):
+        assert idf(index, task_word) < idf(plain, task_word)
+    for role_noun in ("jefe", "técnico", "operario"):
+        assert idf(index, role_noun) > idf(plain, role_noun)
+
+
 @shared_data
 def test_text_suggestion_does_not_use_the_crosswalks(index: OccupationIndex) -> None:
     """The SINCO title of a crosswalk row is not looked up: without ESCO / CIUO-08 labels that
     say it, the answer is not found (the benchmark's gold comes from that table)."""
-    reference = index.reference
-    without_links = OccupationIndex(OccupationReference(reference.groups, reference.occupations))
+    without_links = OccupationIndex(replace(index.reference, links=[]))
     for title in ("Trabajadores en la preparación de fibras e hilados", "Soldadores", "Mesero"):
         assert without_links.suggest(title) == index.suggest(title)
 
@@ -272,6 +330,113 @@ def test_a_declared_code_comes_before_the_chilean_one(index: OccupationIndex) ->
 @shared_data
 def test_a_standard_without_code_is_suggested_from_its_title(index: OccupationIndex) -> None:
     assert index.for_standard("Mesero", top=3) == index.suggest("Mesero", top=3)
+
+
+# ------------------------------------------------------------------------------ text analysis
+
+
+def test_residual_wording_becomes_one_marker_after_the_head() -> None:
+    def marked(text: str) -> list[str]:
+        return residual_words(words(text))
+
+    assert marked("Otros trabajadores artesanales, no clasificados anteriormente") == [
+        "trabajadores",
+        "artesanales",
+        "nec",
+    ]
+    ciuo = marked(
+        "Técnicos en ciencias físicas y en ingeniería no clasificados bajo otros epígrafes"
+    )
+    assert ciuo[0] == "tecnicos"
+    assert ciuo[-1] == "nec"
+    assert "epigrafes" not in ciuo
+    cuoc = marked("Otros vendedores no clasificados en otros grupos primarios")
+    assert cuoc == ["vendedores", "nec"]
+    assert marked("Otras ocupaciones elementales") == ["ocupaciones", "elementales", "nec"]
+    # "otros" inside a title is no residual group
+    inside = words("Jefes de servicios funerarios y otros servicios")
+    assert marked("Jefes de servicios funerarios y otros servicios") == inside
+
+
+def test_coordinated_heads_become_single_occupations() -> None:
+    assert coordinated_parts("Pintores y barnizadores de madera") == (
+        "pintores de madera",
+        "barnizadores de madera",
+    )
+    assert coordinated_parts("Albañiles, mamposteros y afines") == ("albañiles", "mamposteros")
+    assert coordinated_parts("Directores y gerentes de ventas, comercialización y alquiler") == (
+        "directores de ventas comercializacion y alquiler",
+        "gerentes de ventas comercializacion y alquiler",
+    )
+    assert coordinated_parts("Soldador de tuberías") == ()
+    assert coordinated_parts("Choferes vendedores") == ()
+
+
+def test_cut_stems_join_derived_words() -> None:
+    cut = TitleAnalyzer(Analyzer(), (), prefix=7)
+    whole = TitleAnalyzer(Analyzer(), ())
+    for a, b in (
+        ("panadero", "panadería"),
+        ("metalúrgico", "metalurgia"),
+        ("hotelero", "hotelería"),
+    ):
+        assert cut.terms(a) == cut.terms(b)
+        assert whole.terms(a) != whole.terms(b)
+    assert cut.terms("soldadora") == cut.terms("soldadores")  # still joins gender and number
+    assert cut.cognate_words("Trabajadores dedicados a la prostitución") == (
+        "trabaja",
+        "dedicad",
+        "prostit",
+    )
+
+
+def test_a_hand_built_reference_indexes_cuoc_titles_and_their_coordinated_parts() -> None:
+    reference = OccupationReference(
+        groups={
+            "9333": {"es": "Peones de carga", "en": "Freight handlers"},
+            "9329": {
+                "es": "Peones de la industria manufacturera no clasificados bajo otros epígrafes",
+                "en": "Manufacturing labourers not elsewhere classified",
+            },
+            "7512": {"es": "Panaderos, pasteleros y confiteros", "en": "Bakers"},
+        },
+        national_titles={"9333": ["Obreros y estibadores portuarios"]},
+    )
+    index = OccupationIndex(reference)
+    assert index.size["labels"] == 3 + 1 + 2 + 3  # titles, CUOC title, their coordinated parts
+    assert groups(index.suggest("estibador"))[0] == "9333"  # only the CUOC title says it
+    assert groups(index.suggest("Otros peones, no clasificados anteriormente"))[0] == "9329"
+    best = index.suggest("Pastelera")[0]
+    assert (best.isco08_unit_group, best.esco_uri) == ("7512", None)
+    without = OccupationIndex(reference, params=SuggestParams(national_title_weight=0.0))
+    assert "9333" not in groups(without.suggest("estibador"))
+
+
+def test_a_bare_gendered_head_takes_the_complement_of_the_other_form() -> None:
+    assert gendered_forms("coordinador/coordinadora de café verde") == [
+        "coordinador de café verde",
+        "coordinadora de café verde",
+    ]
+    assert gendered_forms("soldador de tuberías/soldadora de tuberías") == [
+        "soldador de tuberías",
+        "soldadora de tuberías",
+    ]
+    assert gendered_forms("soldador/soldadora") == ["soldador", "soldadora"]
+    assert gendered_forms("barman") == ["barman"]
+    # a slash between two different words is no gendered pair
+    assert gendered_forms("director de ventas/marketing") == ["director de ventas", "marketing"]
+
+
+def test_english_words_keep_content_words() -> None:
+    assert english_words("Manufacturing labourers not elsewhere classified") == (
+        "manufacturing",
+        "labourers",
+        "not",
+        "elsewhere",
+        "classified",
+    )
+    assert english_words("Head of the IT department", 7) == ("head", "departm")
+    assert english_words("café owner") == ("cafe", "owner")  # folded like Spanish
 
 
 def test_chile_codes_embed_a_ciuo_code() -> None:

@@ -2,7 +2,8 @@
 
 `OccupationIndex.from_store(store)` reads, through named queries, the ISCO-08 groups (Spanish
 CIUO-08 titles and English), the ESCO occupations with their unit group and their Spanish and
-English labels, and the crosswalks of the store. It then answers three questions:
+English labels, the CUOC 2022 titles that extend ISCO-08's unit groups, the Spanish labels of
+ESCO's skills and the crosswalks of the store. It then answers three questions:
 
 * `suggest(text)` — like ESCO's suggest, the unit groups (and the best ESCO occupation of each)
   for any Spanish job or occupation title, from the labels only (never from a crosswalk);
@@ -14,19 +15,25 @@ English labels, and the crosswalks of the store. It then answers three questions
 
 How a title is scored (see docs/occupations.md): the text is analysed by
 `equivalence.matching.text.Analyzer` (folding, regional thesaurus, stop words, stemming, which
-joins gender and number), after plural forms of thesaurus words are made singular and Latin
+joins gender and number), after the wording of residual groups ("otros …", "no clasificados
+anteriormente") becomes one marker, plural forms of thesaurus words are made singular and Latin
 American occupation words are expanded with their peninsular equivalents (ESCO's Spanish is
-Spain's: `REGIONAL_TITLE_VOCABULARY`). Each unit group is then scored by five components, each
-in [0, 1], averaged with the weights of `SuggestParams`:
+Spain's: `REGIONAL_TITLE_VOCABULARY`); stems are then cut to 7 letters, so that derived words
+meet (panadero / panadería). What each unit group is known by: its CIUO-08 title, its CUOC 2022
+titles (Colombian Spanish), both also split into the occupations their coordinated heads name,
+and the Spanish labels of its ESCO occupations. Term weights are an IDF over unit groups blended
+with an IDF over ESCO's skill labels (a word common in any work says little). Each unit group is
+then scored by six components, each in [0, 1], averaged with the weights of `SuggestParams`:
 
-1. the best cosine between the title and one label of the group (the group's CIUO-08 title and
-   every ESCO label of its occupations), on IDF-weighted terms with the first term (the head
-   noun) weighted more;
+1. the best cosine between the title and one label of the group, on IDF-weighted terms with the
+   first term (the head noun) weighted more;
 2. a BM25 score of the title against all the labels of the group taken together (a title that
    names several occupations, "Soldadores y oxicortadores", finds them spread over labels);
-3. the best cosine on character 3- and 4-grams of the stems (nutriólogo / nutricionista);
+3. the best cosine on character 3- and 4-grams of the terms (nutriólogo / nutricionista);
 4. and 5. the BM25 score of the minor (3-digit) and sub-major (2-digit) group the unit group
-   belongs to, a small pull towards the right part of the classification.
+   belongs to, a small pull towards the right part of the classification;
+6. the best cosine on character 4-grams between the title's words and the group's English
+   labels (ISCO-08, ESCO), for cognates its Spanish labels lack (prostitución / prostitute).
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ from scipy import sparse
 
 from equivalence.errors import InputError
 from equivalence.io.base import read_csv_rows
-from equivalence.matching.text import Analyzer, words
+from equivalence.matching.text import STOP_WORDS, Analyzer, fold, words
 from equivalence.sparql.catalogue import default_catalogue, term_text
 from equivalence.store.base import TripleStore
 from equivalence.vocab import OCCUPATION_SCHEMES, SKOS, occupation_scheme
@@ -65,8 +72,12 @@ __all__ = [
     "SuggestParams",
     "TitleAnalyzer",
     "ciuo_of_chile_code",
+    "coordinated_parts",
+    "english_words",
     "format_suggestions_text",
+    "gendered_forms",
     "read_batch_titles",
+    "residual_words",
     "suggestion_rows",
     "suggestions_to_json",
     "write_suggestions_csv",
@@ -121,9 +132,37 @@ REGIONAL_TITLE_VOCABULARY: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 # "… y similares", "(… etcétera)"): they say nothing about the occupation.
 _FILLERS: Final = frozenset({"afines", "afin", "similares", "similar", "etcetera", "etc"})
 
+# A classification title names several occupations by coordinated head nouns before what they
+# share ("Pintores, barnizadores y afines", "Directores y gerentes | de ventas"): the tokens that
+# separate the heads, and those that end the list of heads (a preposition, a relative pronoun).
+_TITLE_TOKEN: Final = re.compile(r"[a-z0-9ñ]+|[,;/()]")
+_COORDINATORS: Final = frozenset({",", ";", "/", "y", "e", "o", "u"})
+_MODIFIER_START: Final = frozenset(
+    {"de", "del", "en", "para", "con", "por", "a", "al", "sobre", "que", "entre", "sin", "("}
+)
+
+# The wording of residual ("not elsewhere classified") groups, on folded words: CIUO-08's "no
+# clasificados bajo otros epígrafes", CUOC's "… en otros grupos primarios" / "… en otras
+# ocupaciones", "… anteriormente", "… en otra parte", and a leading "otros" / "demás".
+_RESIDUAL_PHRASE: Final = re.compile(
+    r"\bno clasificad[oa]s?(?: (?:bajo|en) (?:otr[oa]s?|ninguna) (?:epigrafes?|partes?"
+    r"|grupos? primarios?|ocupaciones|lugar(?:es)?)| anteriormente)?\b"
+)
+_LEADING_OTHER: Final = re.compile(r"^(?:otr[oa]s?|demas)\b")
+_RESIDUAL_MARKER: Final = "nec"
+
+# English function words, left out of the English labels matched for cognates.
+_ENGLISH_STOP_WORDS: Final = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "other"}
+    | {"the", "to", "with", "without"}
+)
+
+_ASCII_WORD: Final = re.compile(r"[a-z0-9]+")  # `text.words` on ASCII text, without folding
+
 _ISCO = OCCUPATION_SCHEMES["ISCO-08"]
 _CHILE_CODE: Final = re.compile(r"^[PU]-(\d{4})-(\d{4})-(\d{3})-V(\d{2})$", re.IGNORECASE)
 _UNIT_GROUP_DIGITS: Final = 4
+_MIN_CORPUS: Final = 1_000  # skill labels needed for their document frequencies to mean much
 _MAPPING_PREDICATES: Final = {
     SKOS.exactMatch.value: "exactMatch",
     SKOS.closeMatch.value: "closeMatch",
@@ -201,6 +240,10 @@ class OccupationReference:
     groups: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> language -> title
     occupations: dict[str, EscoOccupation] = field(default_factory=dict)
     links: list[CrosswalkLink] = field(default_factory=list)
+    # unit group -> the CUOC 2022 titles of the group and of the occupations that extend it
+    national_titles: dict[str, list[str]] = field(default_factory=dict)
+    # the Spanish preferred labels of ESCO's skills: a corpus of work language
+    skill_labels: list[str] = field(default_factory=list)
 
     @classmethod
     def from_store(cls, store: TripleStore) -> OccupationReference:
@@ -208,6 +251,8 @@ class OccupationReference:
         reference._read_groups(store)
         reference._read_occupations(store)
         reference._read_links(store)
+        reference._read_national_titles(store)
+        reference._read_skill_labels(store)
         return reference
 
     def _read_groups(self, store: TripleStore) -> None:
@@ -244,6 +289,26 @@ class OccupationReference:
             relation = term_text(row.get("relation")) or None
             self.links.append(CrosswalkLink(*source, predicate, *target, relation))
 
+    def _read_national_titles(self, store: TripleStore) -> None:
+        """CUOC 2022 keeps ISCO-08's codes down to the unit group and extends each unit group
+        with 5-digit occupations, so a CUOC code whose first 4 digits are an ISCO-08 unit group
+        names that group in Colombian Spanish. CUOC's own groups (codes ISCO-08 lacks, such as
+        7331) and the levels above the unit group are left out."""
+        rows = default_catalogue().select(store, "occupation-national-titles").rows
+        for row in sorted(rows, key=lambda r: term_text(r.get("code"))):
+            code = term_text(row.get("code"))
+            group = code[:_UNIT_GROUP_DIGITS]
+            if len(code) < _UNIT_GROUP_DIGITS or group not in self.groups:
+                continue
+            titles = self.national_titles.setdefault(group, [])
+            label = term_text(row.get("label"))
+            if label not in titles:
+                titles.append(label)
+
+    def _read_skill_labels(self, store: TripleStore) -> None:
+        rows = default_catalogue().select(store, "occupation-skill-labels").rows
+        self.skill_labels = sorted({term_text(row.get("label")) for row in rows})
+
     def unit_groups(self) -> list[str]:
         """The 4-digit codes, in order."""
         return sorted(c for c in self.groups if len(c) == _UNIT_GROUP_DIGITS)
@@ -275,10 +340,12 @@ def ciuo_of_chile_code(code: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class SuggestParams:
-    """The weights of text suggestion (tuned on occupation-suggest-dev; see docs/occupations.md)."""
+    """The weights of text suggestion, chosen on occupation-suggest-dev (the benchmark also tunes
+    the main ones on one half of it and scores them on the other; see docs/occupations.md)."""
 
     alt_label_weight: float = 0.9  # an alternative or hidden label against a preferred one
     group_title_weight: float = 1.15  # the CIUO-08 title of the unit group
+    national_title_weight: float = 0.6  # a CUOC 2022 title of the unit group or under it
     english_weight: float = 0.5  # English labels, used only where there is no Spanish one
     head_weight: float = 1.5  # the first term (head noun) of a title or label
     label_weight: float = 1.0  # component 1: best label (word cosine)
@@ -286,6 +353,9 @@ class SuggestParams:
     char_weight: float = 0.4  # component 3: best label (character n-gram cosine)
     minor_group_weight: float = 0.1  # component 4: the 3-digit group (BM25)
     sub_major_group_weight: float = 0.2  # component 5: the 2-digit group (BM25)
+    cognate_weight: float = 0.15  # component 6: best English label (character n-grams)
+    term_prefix: int = 7  # letters of a stem kept (0: the whole stem)
+    specificity_weight: float = 0.4  # IDF: share of the IDF over ESCO's skill labels
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
     min_score: float = 0.05  # suggestions below it are left out (noise of shared n-grams)
@@ -298,6 +368,7 @@ class SuggestParams:
             + self.char_weight
             + self.minor_group_weight
             + self.sub_major_group_weight
+            + self.cognate_weight
         )
 
 
@@ -305,15 +376,20 @@ class SuggestParams:
 
 
 class TitleAnalyzer:
-    """The analyzer's terms of a title, with plural thesaurus words made singular (the thesaurus
-    matches ``chofer`` but not ``choferes``) and, for queries, regional words expanded."""
+    """The analyzer's terms of a title: the wording of a residual group replaced by a marker
+    (`residual_words`), plural thesaurus words made singular (the thesaurus matches ``chofer``
+    but not ``choferes``), for queries regional words expanded, and each stem cut to its first
+    `prefix` letters (0: whole), so that derived words meet (``panadero`` / ``panadería``,
+    ``metalúrgico`` / ``metalurgia``, ``hotelero`` / ``hotelería``)."""
 
     def __init__(
         self,
         analyzer: Analyzer,
         vocabulary: Iterable[tuple[str, Iterable[str]]] = REGIONAL_TITLE_VOCABULARY,
+        prefix: int = 0,
     ) -> None:
         self.analyzer = analyzer
+        self.prefix = prefix
         self._expansions: dict[tuple[str, ...], str] = {}
         for equivalent, variants in vocabulary:
             for variant in variants:
@@ -333,10 +409,22 @@ class TitleAnalyzer:
         return word
 
     def _terms(self, text: str, expand: bool = False) -> tuple[str, ...]:
-        tokens = [self.singular(w) for w in words(text) if w not in _FILLERS]
+        tokens = [self.singular(w) for w in residual_words(words(text)) if w not in _FILLERS]
         if expand and self._expansions:
             tokens = self._expand(tokens)
-        return tuple(self.analyzer.terms(" ".join(tokens)))
+        terms = self.analyzer.terms(" ".join(tokens))
+        if self.prefix > 0:
+            return tuple(t[: self.prefix] for t in terms)
+        return tuple(terms)
+
+    def cognate_words(self, text: str) -> tuple[str, ...]:
+        """The content words of a Spanish title, cut like stems, to be matched with English
+        labels by character n-grams (``prostitución`` / ``prostitute``)."""
+        tokens = words(text)
+        return _cut(
+            [w for w in tokens if w not in STOP_WORDS and w not in _FILLERS and len(w) > 2],
+            self.prefix,
+        )
 
     def _expand(self, tokens: list[str]) -> list[str]:
         """Each regional phrase preceded by its equivalent (which becomes the head if first)."""
@@ -355,14 +443,60 @@ class TitleAnalyzer:
         return out
 
 
-def _grams(terms: Sequence[str]) -> list[str]:
-    """Character 3- and 4-grams of each term, with its boundaries marked."""
+def coordinated_parts(title: str) -> tuple[str, ...]:
+    """The single occupations a title with coordinated head nouns names, each with what the
+    heads share: ``Pintores y barnizadores de madera`` → ``pintores de madera``, ``barnizadores
+    de madera``; ``Albañiles, mamposteros y afines`` → ``albañiles``, ``mamposteros``. A title
+    with one head gives ()."""
+    tokens = _TITLE_TOKEN.findall(fold(title))
+    end = next((i for i, t in enumerate(tokens) if t in _MODIFIER_START), len(tokens))
+    heads: list[list[str]] = [[]]
+    for token in tokens[:end]:
+        if token in _COORDINATORS:
+            heads.append([])
+        elif token not in _FILLERS:
+            heads[-1].append(token)
+    kept = [h for h in heads if h]
+    if len(kept) < 2:
+        return ()
+    shared = [t for t in tokens[end:] if t not in "(),;/"]
+    return tuple(" ".join([*h, *shared]) for h in kept)
+
+
+def residual_words(tokens: list[str]) -> list[str]:
+    """Folded words with the wording of a residual group replaced by one marker at the end
+    (the head noun stays first): ``otros trabajadores artesanales no clasificados
+    anteriormente`` and CIUO-08's ``… no clasificados bajo otros epígrafes`` both end in
+    ``nec``, so residual titles meet residual groups."""
+    text = " ".join(tokens)
+    marked = _LEADING_OTHER.sub("", _RESIDUAL_PHRASE.sub(" ", text).strip())
+    if marked == text:
+        return tokens
+    return [*marked.split(), _RESIDUAL_MARKER]
+
+
+def english_words(text: str, prefix: int = 0) -> tuple[str, ...]:
+    """The content words of an English label, cut to `prefix` letters (0: whole)."""
+    folded = _ASCII_WORD.findall(text.lower()) if text.isascii() else words(text)
+    return _cut([w for w in folded if w not in _ENGLISH_STOP_WORDS and len(w) > 2], prefix)
+
+
+def _cut(tokens: Sequence[str], prefix: int) -> tuple[str, ...]:
+    return tuple(t[:prefix] for t in tokens) if prefix > 0 else tuple(tokens)
+
+
+def _grams(terms: Sequence[str], sizes: tuple[int, ...] = (3, 4)) -> list[str]:
+    """Character n-grams (3- and 4-grams unless told) of each term, boundaries marked."""
     out: list[str] = []
     for term in terms:
-        padded = f"#{term}#"
-        for n in (3, 4):
-            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        out.extend(_term_grams(term, sizes))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _term_grams(term: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
+    padded = f"#{term}#"
+    return tuple(padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1))
 
 
 # ------------------------------------------------------------------------------ text index
@@ -382,7 +516,9 @@ def _entries(
     reference: OccupationReference, codes: Sequence[str], params: SuggestParams
 ) -> list[_Entry]:
     """Every label to index, grouped by unit group in the order of `codes` (each group has at
-    least its title), ESCO labels split at ``/`` (``soldador/soldadora``) and deduplicated."""
+    least its title): the CIUO-08 and CUOC titles, each also split into the occupations its
+    coordinated heads name (`coordinated_parts`), and the ESCO labels, split at ``/``
+    (``soldador/soldadora``) and deduplicated."""
     by_group: dict[str, list[EscoOccupation]] = defaultdict(list)
     for occupation in reference.occupations.values():
         by_group[occupation.group].append(occupation)
@@ -392,10 +528,43 @@ def _entries(
         title_weight = params.group_title_weight * (
             1.0 if "es" in titles else params.english_weight
         )
-        entries.append(_Entry(index, None, title_weight, reference.title(code)))
+        classification_titles = [(reference.title(code), title_weight)]
+        if params.national_title_weight > 0:
+            classification_titles.extend(
+                (title, params.national_title_weight)
+                for title in reference.national_titles.get(code, [])
+            )
+        for title, weight in classification_titles:
+            entries.append(_Entry(index, None, weight, title))
+            entries.extend(_Entry(index, None, weight, p) for p in coordinated_parts(title))
         for occupation in sorted(by_group.get(code, []), key=lambda o: o.iri):
             entries.extend(_occupation_entries(index, occupation, params))
     return entries
+
+
+def _english_entries(
+    reference: OccupationReference, codes: Sequence[str], prefix: int
+) -> tuple[list[int], list[tuple[str, ...]]]:
+    """The groups and words of every English label (the ISCO-08 title, the ESCO labels of the
+    group's occupations), split at ``/``, once per group, in the order of `codes`."""
+    by_group: dict[str, list[EscoOccupation]] = defaultdict(list)
+    for occupation in reference.occupations.values():
+        by_group[occupation.group].append(occupation)
+    groups: list[int] = []
+    rows: list[tuple[str, ...]] = []
+    for index, code in enumerate(codes):
+        labels = [reference.groups.get(code, {}).get("en", "")]
+        for occupation in sorted(by_group.get(code, []), key=lambda o: o.iri):
+            labels.extend(occupation.labels.get("en", []))
+        seen: set[tuple[str, ...]] = set()
+        for label in labels:
+            for part in label.split("/"):
+                key = english_words(part, prefix)
+                if key not in seen:  # each group keeps one row, maybe empty
+                    seen.add(key)
+                    groups.append(index)
+                    rows.append(key)
+    return groups, rows
 
 
 def _occupation_entries(
@@ -407,11 +576,28 @@ def _occupation_entries(
     seen: set[str] = set()
     for label in occupation.labels.get(lang, []):
         weight = scale * (1.0 if label == preferred else params.alt_label_weight)
-        for part in label.split("/"):
+        for part in gendered_forms(label):
             key = " ".join(words(part))
             if key and key not in seen:
                 seen.add(key)
-                yield _Entry(group, occupation.iri, weight, part.strip())
+                yield _Entry(group, occupation.iri, weight, part)
+
+
+def gendered_forms(label: str) -> list[str]:
+    """The forms of an ESCO label written ``soldador/soldadora`` or ``técnico de alimentación/
+    técnica de alimentación``; a bare head before the slash takes the complement of the other
+    form (``coordinador/coordinadora de café verde`` → ``coordinador de café verde``,
+    ``coordinadora de café verde``): alone it would be a label that any title with that head
+    noun matches."""
+    parts = [p.strip() for p in label.split("/")]
+    longest = max(parts, key=lambda p: len(p.split())).split()
+    if len(longest) < 2:
+        return parts
+    head, *complement = longest
+    return [
+        " ".join([p, *complement]) if " " not in p and fold(p)[:4] == fold(head)[:4] else p
+        for p in parts
+    ]
 
 
 def _distinct(
@@ -432,6 +618,12 @@ def _distinct(
     return kept, kept_terms
 
 
+def _norm(vector: Vector) -> float:
+    """The Euclidean norm without BLAS: OpenBLAS starts threads for vectors of more than a few
+    thousand cells, which costs milliseconds on a busy machine."""
+    return math.sqrt(float(np.sum(vector * vector)))
+
+
 def _normalised_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -441,21 +633,29 @@ def _normalised_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 def _weighted_matrix(
     rows: Sequence[Sequence[str]], vocabulary: Mapping[str, int], weights: Vector, head: float
 ) -> sparse.csr_matrix:
-    """One row per sequence: the weight of each distinct known term, the first one × `head`."""
-    r: list[int] = []
-    c: list[int] = []
-    v: list[float] = []
-    for i, terms in enumerate(rows):
-        cells: dict[int, float] = {}
-        for position, term in enumerate(terms):
-            j = vocabulary.get(term)
-            if j is not None:
-                value = weights[j] * (head if position == 0 else 1.0)
-                cells[j] = max(cells.get(j, 0.0), value)
-        r.extend([i] * len(cells))
-        c.extend(cells)
-        v.extend(cells.values())
-    return sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(vocabulary)))
+    """One row per sequence: the weight of each distinct known term, the first one × `head`
+    (a term met twice in a row keeps its larger weight)."""
+    shape = (len(rows), len(vocabulary))
+    lengths = np.fromiter((len(terms) for terms in rows), dtype=np.int64, count=len(rows))
+    columns = np.fromiter(
+        (vocabulary.get(term, -1) for terms in rows for term in terms),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    first = np.zeros(len(columns), dtype=bool)
+    first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
+    known = columns >= 0
+    r, c = row_of[known], columns[known]
+    v = weights[c] * np.where(first[known], head, 1.0)
+    if not len(v):
+        return sparse.csr_matrix(shape)
+    # one cell per (row, term): sorted by row, term and weight descending, the first of each
+    order = np.lexsort((-v, c, r))
+    r, c, v = r[order], c[order], v[order]
+    keep = np.ones(len(v), dtype=bool)
+    keep[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    return sparse.csr_matrix((v[keep], (r[keep], c[keep])), shape=shape)
 
 
 def _bm25_matrix(
@@ -507,19 +707,24 @@ class _TextIndex:
         self.entry_weight = np.array([e.weight for e in self.entries])
         # entries are sorted by group: the first entry of each group starts its segment
         self.segment_starts = np.searchsorted(groups, np.arange(len(codes)))
-        self._build_words(entry_terms, codes)
+        self._build_words(entry_terms, codes, reference.skill_labels)
         self._build_chars(entry_terms)
+        self._build_cognates(reference, codes)
 
-    def _build_words(self, entry_terms: Sequence[Sequence[str]], codes: Sequence[str]) -> None:
+    def _build_words(
+        self,
+        entry_terms: Sequence[Sequence[str]],
+        codes: Sequence[str],
+        corpus: Sequence[str] = (),
+    ) -> None:
         groups_of_term: dict[str, set[int]] = defaultdict(set)
         for entry, terms in zip(self.entries, entry_terms, strict=True):
             for term in terms:
                 groups_of_term[term].add(entry.group)
         self.vocabulary = {t: j for j, t in enumerate(sorted(groups_of_term))}
         n_groups = max(len(codes), 1)
-        self.idf = np.array(
-            [math.log(1 + n_groups / len(groups_of_term[t])) for t in self.vocabulary]
-        )
+        idf = np.array([math.log(1 + n_groups / len(groups_of_term[t])) for t in self.vocabulary])
+        self.idf = self._with_specificity(idf, corpus)
         head = self.params.head_weight
         self.labels = _normalised_rows(
             _weighted_matrix(entry_terms, self.vocabulary, self.idf, head)
@@ -531,6 +736,26 @@ class _TextIndex:
             (2, self.params.sub_major_group_weight),
         ):
             self.levels.append((*self._level_matrix(entry_terms, codes, digits), weight))
+
+    def _with_specificity(self, idf: Vector, corpus: Sequence[str]) -> Vector:
+        """The label IDF blended with the IDF of the same terms over a corpus of work language
+        (ESCO's skill labels), rescaled to the same mean: a geometric mean with weight
+        `specificity_weight`. Words of tasks that few occupation labels use but much work does
+        (``manejar``, ``utilizar``, ``norma``, ``problema``) weigh less; role nouns that many
+        groups' labels share but skills never name (``jefe``, ``técnico``, ``operario``,
+        ``gerente``) weigh more, so the head noun of a title counts for more than an incidental
+        word. A corpus of fewer than `_MIN_CORPUS` labels is not used."""
+        alpha = self.params.specificity_weight
+        if alpha <= 0 or len(corpus) < _MIN_CORPUS or not len(idf):
+            return idf
+        frequency: Counter[str] = Counter()
+        for text in corpus:
+            frequency.update(set(self.analyzer.terms(text)))
+        general = np.array(
+            [math.log(1 + len(corpus) / (1 + frequency[t])) for t in self.vocabulary]
+        )
+        general *= float(idf.mean()) / float(general.mean())
+        return np.asarray(idf ** (1 - alpha) * general**alpha, dtype=float)
 
     def _level_matrix(
         self, entry_terms: Sequence[Sequence[str]], codes: Sequence[str], digits: int
@@ -556,6 +781,41 @@ class _TextIndex:
             _weighted_matrix(entry_grams, self.char_vocabulary, self.char_idf, 1.0)
         )
 
+    def _build_cognates(self, reference: OccupationReference, codes: Sequence[str]) -> None:
+        """Character 4-grams of the English labels' words, for cognates of a Spanish title's
+        words that ESCO's Spanish labels lack (``prostitución`` / ``prostitute``)."""
+        groups, rows = (
+            _english_entries(reference, codes, self.analyzer.prefix)
+            if self.params.cognate_weight > 0
+            else ([], [])
+        )
+        # one row at least per group, in order: the first row of each group starts its segment
+        self.cognate_starts = np.searchsorted(
+            np.array(groups, dtype=np.int64), np.arange(len(codes))
+        )
+        grams = [_grams(r, (4,)) for r in rows]
+        frequency: Counter[str] = Counter()
+        for g in grams:
+            frequency.update(set(g))
+        self.cognate_vocabulary = {g: j for j, g in enumerate(sorted(frequency))}
+        n = max(len(grams), 1)
+        self.cognate_idf = np.array(
+            [math.log(1 + n / frequency[g]) for g in self.cognate_vocabulary]
+        )
+        self.cognates = _normalised_rows(
+            _weighted_matrix(grams, self.cognate_vocabulary, self.cognate_idf, 1.0)
+        )
+
+    def _cognate_scores(self, text: str) -> Vector:
+        """Each unit group's best English label for the title's words (character 4-grams)."""
+        grams = _grams(self.analyzer.cognate_words(text), (4,))
+        query = self._vector(grams, self.cognate_vocabulary, self.cognate_idf, 1.0)
+        norm = _norm(query)
+        if norm == 0 or not len(self.cognate_starts):
+            return np.zeros(len(self.segment_starts))
+        scores = self.cognates @ query / norm
+        return np.asarray(np.maximum.reduceat(scores, self.cognate_starts), dtype=float)
+
     def _vector(
         self, items: Sequence[str], vocabulary: Mapping[str, int], weights: Vector, head: float
     ) -> Vector:
@@ -579,13 +839,15 @@ class _TextIndex:
         entry_scores = self._char_scores(terms) if p.char_weight else np.zeros(len(self.entries))
         total = p.char_weight * self._best_per_group(entry_scores)
         entry_scores *= p.char_weight
+        if p.cognate_weight:
+            total += p.cognate_weight * self._cognate_scores(text)
         query = self._vector(terms, self.vocabulary, self.idf, p.head_weight)
-        norm = float(np.linalg.norm(query))
+        norm = _norm(query)
         if norm == 0:
             return _Scores(total / p.total_weight, entry_scores) if total.any() else None
         word_scores = np.minimum(self.labels @ query / norm * self.entry_weight, 1.0)
         total += p.label_weight * self._best_per_group(word_scores)
-        ideal = float(query @ self.idf)
+        ideal = float(np.sum(query * self.idf))
         for matrix, row_of_group, weight in self.levels:
             if weight:
                 total += weight * np.minimum((matrix @ query) / ideal, 1.0)[row_of_group]
@@ -593,7 +855,7 @@ class _TextIndex:
 
     def _char_scores(self, terms: Sequence[str]) -> Vector:
         query = self._vector(_grams(terms), self.char_vocabulary, self.char_idf, 1.0)
-        norm = float(np.linalg.norm(query))
+        norm = _norm(query)
         if norm == 0:
             return np.zeros(len(self.entries))
         return np.asarray(
@@ -641,7 +903,7 @@ class OccupationIndex:
         self.params = params or SuggestParams()
         self.codes = reference.unit_groups()
         self._position = {c: i for i, c in enumerate(self.codes)}
-        self.analyzer = TitleAnalyzer(analyzer or Analyzer(), vocabulary)
+        self.analyzer = TitleAnalyzer(analyzer or Analyzer(), vocabulary, self.params.term_prefix)
         self._text = _TextIndex(reference, self.codes, self.analyzer, self.params)
         self._links: dict[tuple[str, str], list[CrosswalkLink]] = defaultdict(list)
         self._inverse: dict[tuple[str, str], list[CrosswalkLink]] = defaultdict(list)
