@@ -93,3 +93,16 @@ def test_a_thesaurus_can_be_extended() -> None:
     thesaurus = Thesaurus.parse("# comment\nbombilla\tfoco\tampolleta\n")
     analyzer = Analyzer(thesaurus, verbs=["cambiar"])
     assert analyzer.terms("cambiar la ampolleta") == analyzer.terms("cambiar el foco")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("estudio de mercado", "alumno"),
+        ("educación inicial", "alumno"),
+        ("unidad móvil de salud", "celular"),
+        ("asistencia técnica", "ayudante"),
+    ],
+)
+def test_the_thesaurus_leaves_unrelated_words_sharing_a_stem(text: str, absent: str) -> None:
+    assert absent not in default_thesaurus().canonical(words(text))
