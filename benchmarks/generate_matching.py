@@ -118,7 +118,14 @@ def _unit_code(country: str, standard: str, n: int, i: int) -> str:
     return f"{standard}-E{i:02d}"
 
 
-def generate(data: Path, out: Path, standards: int, units: int, seed: int) -> dict[str, Any]:
+def generate(
+    data: Path,
+    out: Path,
+    standards: int,
+    units: int,
+    seed: int,
+    countries: tuple[str, ...] = COUNTRIES,
+) -> dict[str, Any]:
     started = time.perf_counter()
     rng = random.Random(seed)
     skills, relations, occupations = _esco(data)
@@ -126,7 +133,7 @@ def generate(data: Path, out: Path, standards: int, units: int, seed: int) -> di
     out.mkdir(parents=True, exist_ok=True)
     truth: dict[str, Any] = {}
     rows: dict[str, list[list[str]]] = {"standards": [], "units": [], "criteria": []}
-    for country in COUNTRIES:
+    for country in countries:
         for n, occupation in enumerate(rng.sample(pool, standards), 1):
             code = _code(country, n)
             chosen = relations[occupation][:units]
@@ -191,8 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--standards", type=int, default=2000, help="per country")
     parser.add_argument("--units", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--countries", default=",".join(COUNTRIES), help="e.g. CL or CL,MX")
     args = parser.parse_args(argv)
-    print(json.dumps(generate(args.data, args.out, args.standards, args.units, args.seed)))
+    countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
+    counts = generate(args.data, args.out, args.standards, args.units, args.seed, countries)
+    print(json.dumps(counts))
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the project in .venv, loads the bundled sample data into an embedded on-disk store
-# (var/demo-store), prints the statistics, runs a named query and validates the sample template. Needs nothing outside the checkout.
+# (var/demo-store), prints the statistics, runs a named query, validates the sample template, matches the
+# standards of the four countries and compares two of them. Needs nothing outside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -14,3 +15,5 @@ equivalence load --quiet sample
 equivalence stats
 equivalence query stats-standards-per-level --param country=MX
 equivalence validate sample/template
+equivalence match --out var/demo-mappings.csv        # equivalent standards of the four countries, stored in the graph
+equivalence compare MX:EC0217.01 PE:DEMO-PE-04      # unit by unit, and the gap both ways

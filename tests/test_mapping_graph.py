@@ -34,6 +34,7 @@ from equivalence.vocab import (
     SKOS,
     SSSOM,
     XSD,
+    mapping_graph,
     review_status_iri,
     standard_iri,
 )
@@ -125,13 +126,26 @@ def test_evidence_is_the_aligned_unit_pairs_with_their_best_score() -> None:
         ): float(_objects(quads, a, EQ.alignmentScore)[0].value)
         for a in alignments
     }
-    # both sides name the pair (E01, U1): one alignment, the better score; the missing unit U3
-    # has no counterpart; a score above 1 is clamped
-    assert pairs == {
-        (MX.units[0].iri, CO.units[0].iri): 0.95,
-        (MX.units[1].iri, CO.units[1].iri): 1.0,
-    }
+    # both sides name the covered pair (E01, U1): one alignment, the better score; the partly
+    # covered pair (E02, U2) is no evidence of equivalence (the gap lists it); the missing unit
+    # U3 has no counterpart
+    assert pairs == {(MX.units[0].iri, CO.units[0].iri): 0.95}
     assert all(_objects(quads, a, RDF.type) == [EQ.UnitAlignment] for a in alignments)
+
+
+def test_a_mapping_set_states_the_shared_slots_once() -> None:
+    graph = mapping_graph("CO", "MX")
+    quads = mappings_quads([BROAD, CLOSE], graph=graph, as_set=True)
+    assert _objects(quads, graph, RDF.type) == [SSSOM.MappingSet]
+    assert _objects(quads, graph, SSSOM.mapping_tool)
+    assert len(_objects(quads, graph, SSSOM.subject_preprocessing)) == len(BROAD.preprocessing)
+    node = mapping_iri(MX.iri, CO.iri)
+    assert _objects(quads, node, SSSOM.subject_preprocessing) == []
+    assert _objects(quads, node, SSSOM.mapping_tool) == []
+    assert _objects(quads, node, SSSOM.predicate_id) == [NamedNode(Predicate.BROAD.iri)]
+    alone = mapping_quads(BROAD)
+    assert len(quads) < len(alone) + len(mapping_quads(CLOSE))
+    assert validate_quads(quads) == []
 
 
 def test_an_inferred_mapping_names_its_sources() -> None:

@@ -213,3 +213,18 @@ def test_confidence_falls_as_units_near_the_threshold() -> None:
         if p is not Predicate.RELATED
     )
     assert total == pytest.approx(1.0, abs=1e-3)
+
+
+def test_every_standard_gets_ranked_occupations(reference_store: TripleStore) -> None:
+    from equivalence.matching.service import declared_code, link_occupations
+
+    linked = {s.key: (s, found) for s, found in link_occupations(reference_store, "CO", top=3)}
+    standard, found = linked["CO:290002000"]  # declares CUOC 23591
+    assert declared_code(standard) == ("CUOC", "23591")
+    assert found[0].isco08_unit_group == "2359"
+    assert [s.rank for s in found] == [1, 2, 3]
+    chile = dict((s.key, f) for s, f in link_occupations(reference_store, "CL", top=1))
+    assert chile["CL:P-9004-2359-001-V01"][0].isco08_unit_group == "2359"
+    # a standard that declares nothing is linked from its title
+    mexican = dict((s.key, f) for s, f in link_occupations(reference_store, "MX", top=5))
+    assert mexican["MX:EC9001.01"]

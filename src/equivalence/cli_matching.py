@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import sys
@@ -22,7 +23,12 @@ from equivalence.matching.occupations import (
     write_suggestions_csv,
 )
 from equivalence.matching.output import comparison_document, comparison_json, match_csv
-from equivalence.matching.service import check_mappings, compare_standards, match_and_store
+from equivalence.matching.service import (
+    check_mappings,
+    compare_standards,
+    link_occupations,
+    match_and_store,
+)
 from equivalence.matching.sssom import sssom_json, sssom_tsv
 from equivalence.store import TripleStore
 
@@ -34,7 +40,9 @@ __all__ = [
     "run_store_command",
 ]
 
-STORE_COMMANDS = frozenset({"match", "compare", "suggest-occupation", "check-mappings"})
+STORE_COMMANDS = frozenset(
+    {"match", "compare", "suggest-occupation", "link-occupations", "check-mappings"}
+)
 PLAIN_COMMANDS = frozenset({"evaluate"})
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -61,6 +69,16 @@ def add_matching_commands(commands: Commands) -> None:
     _add_compare(commands)
     _add_evaluate(commands)
     _add_suggest(commands)
+    link = commands.add_parser(
+        "link-occupations",
+        help="ranked ISCO-08 unit groups and ESCO occupations of every standard",
+        description="For each standard: the unit groups of the occupation code it declares "
+        "(through the SINCO, CUOC and CIUO-08.CL crosswalks) and of the code a ChileValora "
+        "profile embeds, then suggestions from its title.",
+    )
+    link.add_argument("--country", metavar="XX")
+    link.add_argument("--top", type=_positive, default=3)
+    link.add_argument("--out", type=Path)
     check = commands.add_parser(
         "check-mappings",
         help="contradictions and suspicious cardinalities among the stored mappings",
@@ -211,6 +229,40 @@ def _suggestions(args: argparse.Namespace, store: TripleStore) -> int:
     return 0
 
 
+LINK_COLUMNS = (
+    "country",
+    "code",
+    "title",
+    "rank",
+    "isco08_unit_group",
+    "esco_uri",
+    "score",
+    "via",
+)
+
+
+def _link(args: argparse.Namespace, store: TripleStore) -> int:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LINK_COLUMNS)
+    for standard, suggestions in link_occupations(store, args.country, top=args.top):
+        for s in suggestions:
+            writer.writerow(
+                [
+                    standard.country,
+                    standard.code,
+                    standard.title,
+                    s.rank,
+                    s.isco08_unit_group,
+                    s.esco_uri or "",
+                    f"{s.score:.4f}",
+                    s.via,
+                ]
+            )
+    _write(buffer.getvalue(), args.out)
+    return 0
+
+
 def _findings_text(findings: list[Finding], language: str) -> str:
     if not findings:
         return (
@@ -245,6 +297,7 @@ def run_store_command(args: argparse.Namespace, store: TripleStore) -> int:
         "match": _match,
         "compare": _compare,
         "suggest-occupation": _suggestions,
+        "link-occupations": _link,
         "check-mappings": _check,
     }
     return handlers[args.command](args, store)

@@ -4,7 +4,8 @@
 analysed title (`text.py`), anchored to an ESCO skill when its title says one (`skills.py`).
 Two units are as similar as the larger of
 
-- the cosine of their title vectors, and
+- the cosine of their vectors: the analysed title, plus 0.3 × the analysed text of the unit's
+  criteria and knowledge (`Thresholds.criteria_weight`), and
 - 1.0 when they are anchored to the same ESCO skill (or declare it).
 
 Each unit of a standard is then paired with its most similar unit of the other standard: at or
@@ -35,6 +36,7 @@ class Thresholds:
 
     covered: float = 0.6  # unit similarity at which a unit is covered
     floor: float = 0.3  # a similarity below this counts as 0 (the sparse products keep the rest)
+    criteria_weight: float = 0.3  # weight of a unit's criteria text next to its title
     partial: float = 0.45  # … partly covered: listed in the gap with its missing criteria
     anchor: float = 0.6  # cosine of a unit title with an ESCO label to anchor the unit
     criterion: float = 0.5  # cosine at which a criterion is found among the counterpart's
@@ -42,7 +44,7 @@ class Thresholds:
     close: float = 0.5  # coverage one way (at least) for closeMatch
     # coverage one way (at least) for relatedMatch; None: an overlap below `close` is no mapping
     related: float | None = None
-    softness: float = 0.12  # spread of a unit's similarity around `covered` (confidence)
+    softness: float = 0.08  # spread of a unit's similarity around `covered` (confidence)
 
 
 class UnitIndex:
@@ -77,8 +79,22 @@ class UnitIndex:
             else [None] * len(self.units)
         )
         self.anchors: list[Anchor | None] = found
+        self.vectors = self._unit_vectors()
         self.skill_sets, self.skill_matrix = self._skill_matrix()
         self._criteria: dict[int, Matrix] = {}
+
+    def _unit_vectors(self) -> Matrix:
+        """Each unit's title vector plus `criteria_weight` × the vector of its criteria' text."""
+        weight = self.thresholds.criteria_weight
+        if weight <= 0:
+            return self.titles
+        criteria = [
+            self.analyzer.terms(" ".join(c.text for c in unit.criteria)) for unit in self.units
+        ]
+        combined = sp.csr_matrix(self.titles + weight * self.space.matrix(criteria))
+        norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ combined)
 
     def _add(self, unit: UnitText) -> int:
         row = self.row_of.get(unit.iri)
@@ -112,7 +128,7 @@ class UnitIndex:
 
     def _scores(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
         """Left units × right units: max(cosine, 1.0 for a shared skill), 0 below the floor."""
-        scores = cosine_rows(self.titles[left], self.titles[right])
+        scores = cosine_rows(self.vectors[left], self.vectors[right])
         scores[scores < self.thresholds.floor - 1e-9] = 0.0
         shared = np.asarray((self.skill_matrix[left] @ self.skill_matrix[right].T).toarray()) > 0
         combined: np.ndarray = np.maximum(scores, shared.astype(np.float64))

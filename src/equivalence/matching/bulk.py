@@ -78,12 +78,12 @@ class _Side:
 def _similarities(index: UnitIndex, left: _Side, right: _Side, chunk: int = 2048) -> Matrix:
     """Positions of A × positions of B: max(cosine, shared skill) where ≥ the floor."""
     floor = index.thresholds.floor
-    titles_right = index.titles[right.rows].T.tocsc()
+    titles_right = index.vectors[right.rows].T.tocsc()
     skills_right = index.skill_matrix[right.rows].T.tocsc()
     blocks: list[Matrix] = []
     for start in range(0, len(left.rows), chunk):
         rows = left.rows[start : start + chunk]
-        block = sp.csr_matrix(index.titles[rows] @ titles_right)
+        block = sp.csr_matrix(index.vectors[rows] @ titles_right)
         block.data[block.data < floor - 1e-9] = 0.0
         block.eliminate_zeros()
         shared = sp.csr_matrix(index.skill_matrix[rows] @ skills_right)

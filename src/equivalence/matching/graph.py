@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -278,6 +278,7 @@ class _T:
 
     type = RDF.type
     Mapping = EQ.Mapping
+    MappingSet = SSSOM.MappingSet
     UnitAlignment = EQ.UnitAlignment
     evidence = EQ.evidence
     alignedSubjectUnit = EQ.alignedSubjectUnit  # noqa: N815
@@ -326,7 +327,7 @@ def _aligned_pairs(mapping: Mapping) -> dict[tuple[str, str], float]:
     pairs: dict[tuple[str, str], float] = {}
 
     def add(match: UnitMatch, *, from_subject: bool) -> None:
-        if match.counterpart is None or match.status is UnitStatus.MISSING:
+        if match.counterpart is None or match.status is not UnitStatus.COVERED:
             return
         key = (
             (match.unit.iri, match.counterpart.iri)
@@ -356,6 +357,17 @@ def _evidence_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list
     return quads
 
 
+def _own_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list[Quad]:
+    """The optional slots a mapping set cannot state for all its mappings: comment, sources."""
+    quads: list[Quad] = []
+    if mapping.comment:
+        quads.append(Quad(node, _T.comment, Literal(mapping.comment), graph))
+    quads += [
+        Quad(node, _T.wasDerivedFrom, NamedNode(source), graph) for source in mapping.inferred_from
+    ]
+    return quads
+
+
 def _optional_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list[Quad]:
     """The slots a mapping may leave empty: tool version, date, comment, sources."""
     quads: list[Quad] = []
@@ -374,11 +386,14 @@ def _optional_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list
     return quads
 
 
-def mapping_quads(mapping: Mapping, *, graph: NamedNode = GRAPH.mappings) -> list[Quad]:
+def mapping_quads(
+    mapping: Mapping, *, graph: NamedNode = GRAPH.mappings, shared: bool = False
+) -> list[Quad]:
     """The quads of one mapping in the mappings graph (none when its predicate is None).
 
     The preprocessing steps become `sssom:subject_preprocessing` and `sssom:object_preprocessing`
-    (both standards went through the same analyser), as IRIs (see `preprocessing_iri`).
+    (both standards went through the same analyser), as IRIs (see `preprocessing_iri`). With
+    `shared`, tool, version, date and preprocessing are left to the mapping set (`mappings_quads`).
     """
     if mapping.predicate is None:
         return []
@@ -395,17 +410,48 @@ def mapping_quads(mapping: Mapping, *, graph: NamedNode = GRAPH.mappings) -> lis
         Quad(node, _T.mapping_justification, justification, graph),
         Quad(node, _T.reviewStatus, _review_status(mapping.review_status), graph),
     ]
+    if shared:
+        return quads + _own_quads(mapping, node, graph) + _evidence_quads(mapping, node, graph)
     for step in map(preprocessing_iri, mapping.preprocessing):  # cached
         quads.append(Quad(node, _T.subject_preprocessing, NamedNode(step), graph))
         quads.append(Quad(node, _T.object_preprocessing, NamedNode(step), graph))
     return quads + _optional_quads(mapping, node, graph) + _evidence_quads(mapping, node, graph)
 
 
-def mappings_quads(mappings: Iterable[Mapping], *, graph: NamedNode = GRAPH.mappings) -> list[Quad]:
-    """The quads of several mappings (see `mapping_quads`)."""
-    quads: list[Quad] = []
-    for mapping in mappings:
-        quads += mapping_quads(mapping, graph=graph)
+def mappings_quads(
+    mappings: Iterable[Mapping], *, graph: NamedNode = GRAPH.mappings, as_set: bool = False
+) -> list[Quad]:
+    """The quads of several mappings (see `mapping_quads`).
+
+    With `as_set`, the graph is also an SSSOM mapping set (``<graph> a sssom:MappingSet``) that
+    states once what all its mappings share: tool, tool version, date and preprocessing steps
+    (SSSOM propagates them to every mapping of the set); each mapping then states only its own
+    slots. `match` writes a country pair's mappings so: it is a third of the quads.
+    """
+    batch = list(mappings)
+    if not as_set:
+        return [q for m in batch for q in mapping_quads(m, graph=graph)]
+    quads = _set_quads(batch, graph)
+    for mapping in batch:
+        quads += mapping_quads(mapping, graph=graph, shared=True)
+    return quads
+
+
+def _set_quads(mappings: Sequence[Mapping], graph: NamedNode) -> list[Quad]:
+    quads = [Quad(graph, _T.type, _T.MappingSet, graph)]
+    first = mappings[0] if mappings else None
+    if first is None:
+        return quads
+    if first.tool:
+        quads.append(Quad(graph, _T.mapping_tool, Literal(first.tool), graph))
+    if first.tool_version:
+        quads.append(Quad(graph, _T.mapping_tool_version, Literal(first.tool_version), graph))
+    if first.mapping_date is not None:
+        when = Literal(first.mapping_date.isoformat(), datatype=_T.date_type)
+        quads.append(Quad(graph, _T.mapping_date, when, graph))
+    for step in map(preprocessing_iri, first.preprocessing):
+        quads.append(Quad(graph, _T.subject_preprocessing, NamedNode(step), graph))
+        quads.append(Quad(graph, _T.object_preprocessing, NamedNode(step), graph))
     return quads
 
 

@@ -8,8 +8,11 @@ product of the two confidences (the two assertions are taken as independent). Co
 exact ∘ p, p ∘ exact  p
 broad ∘ broad       broad (A ⊂ B ⊂ C)
 narrow ∘ narrow     narrow
-anything else       related (the two mappings share some content)
+broad ∘ narrow …    related (A and C are both part of B, or both contain it)
 ==================  ===================================================
+
+Only exactMatch, broadMatch and narrowMatch are chained: a closeMatch says two standards share
+part of their content, and two such parts need not overlap.
 
 Of the paths between A and C the most confident one is kept; its two mappings are the sources
 (``prov:wasDerivedFrom``). Each pair is inferred once, oriented like `match` orients pairs (the
@@ -70,11 +73,16 @@ def inverse(record: MappingRecord) -> MappingRecord:
     )
 
 
+# Chains are built from these predicates only: a closeMatch says the two standards share part
+# of their content, and two such parts need not overlap, so nothing follows from it.
+_CHAINABLE: Final = frozenset({Predicate.EXACT, Predicate.BROAD, Predicate.NARROW})
+
+
 def _oriented(records: Iterable[MappingRecord]) -> dict[str, list[MappingRecord]]:
-    """Every direct mapping from each standard, in both directions."""
+    """Every direct mapping from each standard, in both directions (chainable predicates)."""
     outgoing: dict[str, list[MappingRecord]] = defaultdict(list)
     for record in records:
-        if record.inferred:
+        if record.inferred or record.predicate not in _CHAINABLE:
             continue
         outgoing[record.subject].append(record)
         outgoing[record.object].append(record.inverse())

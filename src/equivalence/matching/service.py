@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, Quad, Triple
 
+from equivalence.matching.corpus import read_standards
 from equivalence.matching.engine import Engine
 from equivalence.matching.graph import MappingRecord, mappings_quads, read_mappings, record_quads
 from equivalence.matching.inference import Finding, chain, check
-from equivalence.matching.model import Mapping
+from equivalence.matching.model import Mapping, StandardText
+from equivalence.matching.occupations import OccupationIndex, OccupationSuggestion
 from equivalence.store.base import TripleStore
-from equivalence.vocab import INFERRED_MAPPINGS_GRAPH, mapping_graph
+from equivalence.vocab import COUNTRIES, INFERRED_MAPPINGS_GRAPH, OCCUPATION_SCHEMES, mapping_graph
 
-__all__ = ["MatchOutcome", "check_mappings", "compare_standards", "match_and_store"]
+__all__ = [
+    "MatchOutcome",
+    "check_mappings",
+    "compare_standards",
+    "declared_code",
+    "link_occupations",
+    "match_and_store",
+]
 
 
 @dataclass(slots=True)
@@ -29,8 +40,28 @@ class MatchOutcome:
     seconds: float = 0.0
 
 
-def _triples(quads: Sequence[Quad]) -> list[Triple]:
-    return [Triple(q.subject, q.predicate, q.object) for q in quads]
+# Up to this many quads, the mapping graphs are replaced in one atomic write.
+ATOMIC_WRITE_LIMIT = 200_000
+
+
+def _write_graphs(store: TripleStore, graphs: dict[NamedNode, list[Quad]]) -> None:
+    """Replaces the mapping graphs: atomically when small, graph by graph when large.
+
+    An atomic replacement of millions of quads costs minutes on the on-disk store (staging
+    graphs moved by a SPARQL ADD). Mappings are derived data, so a large write drops each
+    graph and bulk-loads its new content instead: a match that crashes half way leaves some
+    pairs without mappings until it is run again, never a mix of old and new in one graph.
+    """
+    if sum(len(quads) for quads in graphs.values()) < ATOMIC_WRITE_LIMIT:
+        triples: dict[NamedNode, Sequence[Triple]] = {
+            g: [Triple(q.subject, q.predicate, q.object) for q in quads]
+            for g, quads in graphs.items()
+        }
+        store.replace_graphs(triples)
+        return
+    for graph, quads in graphs.items():
+        store.drop_graph(graph)
+        store.add_quads(quads)
 
 
 def match_and_store(
@@ -58,24 +89,29 @@ def match_and_store(
     mappings = [m for batch in found.values() for m in batch]
     outcome = MatchOutcome(mappings, pairs)
     if write:
-        graphs: dict[NamedNode, Sequence[Triple]] = {
-            g: _triples(mappings_quads(ms, graph=g)) for g, ms in found.items()
-        }
-        replaced = {frozenset(p) for p in pairs}
-        kept = [
-            r
-            for r in read_mappings(store)
-            if not r.inferred and frozenset((r.subject_country, r.object_country)) not in replaced
-        ]
+        kept = _kept_mappings(store, pairs)
         outcome.inferred = chain(kept + [MappingRecord.from_mapping(m) for m in mappings])
-        inferred_quads = [
+        graphs = {g: mappings_quads(ms, graph=g, as_set=True) for g, ms in found.items()}
+        graphs[INFERRED_MAPPINGS_GRAPH] = [
             q for r in outcome.inferred for q in record_quads(r, graph=INFERRED_MAPPINGS_GRAPH)
         ]
-        graphs[INFERRED_MAPPINGS_GRAPH] = _triples(inferred_quads)
-        store.replace_graphs(graphs)
+        _write_graphs(store, graphs)
         outcome.written = True
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _kept_mappings(store: TripleStore, replaced: Sequence[tuple[str, str]]) -> list[MappingRecord]:
+    """The stored direct mappings of the country pairs this match does not replace."""
+    done = {frozenset(p) for p in replaced}
+    kept: list[MappingRecord] = []
+    for a, b in itertools.combinations(sorted(COUNTRIES), 2):
+        if frozenset((a, b)) in done:
+            continue
+        for subject, obj in ((a, b), (b, a)):
+            found = read_mappings(store, subject_country=subject, object_country=obj)
+            kept += [r for r in found if not r.inferred]
+    return kept
 
 
 def compare_standards(
@@ -89,3 +125,31 @@ def compare_standards(
 def check_mappings(store: TripleStore) -> list[Finding]:
     """Contradictions and suspicious cardinalities among the stored mappings."""
     return check(read_mappings(store))
+
+
+def declared_code(standard: StandardText) -> tuple[str, str] | None:
+    """(scheme name, code) of the first occupation the standard declares, if any."""
+    for iri in standard.occupations:
+        for scheme in OCCUPATION_SCHEMES.values():
+            if iri.startswith(scheme.concept_prefix):
+                return scheme.name, unquote(iri.removeprefix(scheme.concept_prefix))
+    return None
+
+
+def link_occupations(
+    store: TripleStore, country: str | None = None, *, top: int = 3
+) -> list[tuple[StandardText, list[OccupationSuggestion]]]:
+    """Each standard with its ranked ISCO-08 unit groups (and ESCO occupations).
+
+    From the occupation code it declares, through the crosswalks (SINCO → CIUO-08, CUOC, CIUO-08.CL,
+    ISCO-08, ESCO), and from the code a ChileValora profile embeds; then from its title.
+    """
+    index = OccupationIndex.from_store(store)
+    linked: list[tuple[StandardText, list[OccupationSuggestion]]] = []
+    for standard in read_standards(store, [country] if country else None):
+        declared = declared_code(standard)
+        scheme, code = declared if declared else (None, None)
+        chile = standard.code if standard.country == "CL" else None
+        suggestions = index.for_standard(standard.title, scheme, code, chile, top=top)
+        linked.append((standard, suggestions))
+    return linked
