@@ -32,6 +32,9 @@ from equivalence.matching.text import Analyzer, Thesaurus
 from equivalence.service import load_paths
 from equivalence.store import TripleStore, open_store
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from doc_sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -164,15 +167,7 @@ def _section(runs: list[Run], meta: dict[str, Any]) -> str:
 
 
 def _write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n{section}\n{END}"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + f"\n\n{HEADING}\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
+    write_section(BEGIN, END, HEADING, section, DOC)
 
 
 def _commit() -> str:

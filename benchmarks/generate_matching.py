@@ -30,6 +30,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Final
 
+from equivalence.io.template import COLUMNS
+
 COUNTRIES: Final = ("CL", "CO", "MX", "PE")
 NOMINAL: Final = {
     "gestionar": "Gestión de",
@@ -161,22 +163,7 @@ def generate(
                             f"Conocimiento de {label}.",
                         ]
                     )
-    headers = {
-        "standards": [
-            "country",
-            "code",
-            "title",
-            "level",
-            "sector",
-            "occupation_scheme",
-            "occupation_code",
-            "valid_from",
-            "description",
-            "version",
-        ],
-        "units": ["country", "standard_code", "unit_code", "title", "essential"],
-        "criteria": ["country", "standard_code", "unit_code", "criterion_code", "kind", "text"],
-    }
+    headers = {name: list(COLUMNS[name]) for name in ("standards", "units", "criteria")}
     for name, table in rows.items():
         with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)

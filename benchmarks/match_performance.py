@@ -37,6 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from doc_sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "benchmarks" / "results" / "match_performance.json"
@@ -244,15 +247,7 @@ def _duration(seconds: float) -> str:
 
 
 def _write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n{section}\n{END}"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + f"\n\n{HEADING}\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
+    write_section(BEGIN, END, HEADING, section, DOC)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -229,3 +229,33 @@ def test_check_mappings(
     findings = json.loads(out)
     assert code == (1 if findings else 0)
     assert all(f["kind"] in {"contradiction", "cardinality"} for f in findings)
+
+
+def test_export_and_import_mappings_as_sssom(
+    dev_store: Path, benchmarks_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "--store", str(dev_store), "match", "--from", "CO", "--to", "PE")[0] == 0
+    exported = tmp_path / "co-pe.sssom.tsv"
+    args = ("--store", str(dev_store), "export-mappings", "--from", "CO", "--to", "PE")
+    assert _run(capsys, *args, "--out", str(exported))[0] == 0
+    records = read_sssom_tsv(exported).records
+    assert records
+    other = tmp_path / "other"
+    assert (
+        main(["--store", str(other), "load", "--quiet", str(benchmarks_dir / "equivalence-dev")])
+        == 0
+    )
+    code, _, err = _run(capsys, "--store", str(other), "import-mappings", str(exported))
+    assert code == 0
+    assert f"{len(records)} mappings imported" in err
+    again = tmp_path / "again.sssom.tsv"
+    args = ("--store", str(other), "export-mappings", "--from", "CO", "--to", "PE")
+    assert _run(capsys, *args, "--out", str(again))[0] == 0
+    reread = read_sssom_tsv(again).records
+    assert {(r.subject, r.predicate, r.object) for r in reread} == {
+        (r.subject, r.predicate, r.object) for r in records
+    }
+    # an unreadable file is an input error
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("subject_id\tpredicate_id\n", encoding="utf-8")
+    assert _run(capsys, "--store", str(other), "import-mappings", str(bad))[0] == 2

@@ -223,8 +223,8 @@ def test_every_standard_gets_ranked_occupations(reference_store: TripleStore) ->
     assert declared_code(standard) == ("CUOC", "23591")
     assert found[0].isco08_unit_group == "2359"
     assert [s.rank for s in found] == [1, 2, 3]
-    chile = dict((s.key, f) for s, f in link_occupations(reference_store, "CL", top=1))
+    chile = {s.key: f for s, f in link_occupations(reference_store, "CL", top=1)}
     assert chile["CL:P-9004-2359-001-V01"][0].isco08_unit_group == "2359"
     # a standard that declares nothing is linked from its title
-    mexican = dict((s.key, f) for s, f in link_occupations(reference_store, "MX", top=5))
+    mexican = {s.key: f for s, f in link_occupations(reference_store, "MX", top=5)}
     assert mexican["MX:EC9001.01"]

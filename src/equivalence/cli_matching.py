@@ -26,10 +26,12 @@ from equivalence.matching.output import comparison_document, comparison_json, ma
 from equivalence.matching.service import (
     check_mappings,
     compare_standards,
+    export_mappings,
+    import_mappings,
     link_occupations,
     match_and_store,
 )
-from equivalence.matching.sssom import sssom_json, sssom_tsv
+from equivalence.matching.sssom import read_sssom, sssom_json, sssom_tsv
 from equivalence.store import TripleStore
 
 __all__ = [
@@ -41,7 +43,15 @@ __all__ = [
 ]
 
 STORE_COMMANDS = frozenset(
-    {"match", "compare", "suggest-occupation", "link-occupations", "check-mappings"}
+    {
+        "match",
+        "compare",
+        "suggest-occupation",
+        "link-occupations",
+        "check-mappings",
+        "import-mappings",
+        "export-mappings",
+    }
 )
 PLAIN_COMMANDS = frozenset({"evaluate"})
 
@@ -69,6 +79,19 @@ def add_matching_commands(commands: Commands) -> None:
     _add_compare(commands)
     _add_evaluate(commands)
     _add_suggest(commands)
+    imported = commands.add_parser(
+        "import-mappings",
+        help="store mappings from an SSSOM TSV or JSON file (kept apart from the engine's)",
+    )
+    imported.add_argument("file", type=Path, metavar="FILE.sssom.tsv|FILE.json")
+    imported.add_argument("--replace", action="store_true", help="replace the imported ones")
+    exported = commands.add_parser(
+        "export-mappings", help="the stored mappings as SSSOM TSV or JSON"
+    )
+    exported.add_argument("--from", dest="source", metavar="XX")
+    exported.add_argument("--to", dest="target", metavar="YY")
+    exported.add_argument("--format", choices=["sssom", "json"], default="sssom")
+    exported.add_argument("--out", type=Path)
     link = commands.add_parser(
         "link-occupations",
         help="ranked ISCO-08 unit groups and ESCO occupations of every standard",
@@ -263,6 +286,24 @@ def _link(args: argparse.Namespace, store: TripleStore) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, store: TripleStore) -> int:
+    mapping_set = read_sssom(args.file)
+    stored = import_mappings(store, mapping_set.records, replace=args.replace)
+    skipped = f", {mapping_set.skipped} negated rows skipped" if mapping_set.skipped else ""
+    print(f"{stored} mappings imported from {args.file}{skipped}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, store: TripleStore) -> int:
+    records = export_mappings(store, args.source, args.target)
+    if args.format == "json":
+        text = json.dumps(sssom_json(records), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = sssom_tsv(records)
+    _write(text, args.out)
+    return 0
+
+
 def _findings_text(findings: list[Finding], language: str) -> str:
     if not findings:
         return (
@@ -298,6 +339,8 @@ def run_store_command(args: argparse.Namespace, store: TripleStore) -> int:
         "compare": _compare,
         "suggest-occupation": _suggestions,
         "link-occupations": _link,
+        "import-mappings": _import,
+        "export-mappings": _export,
         "check-mappings": _check,
     }
     return handlers[args.command](args, store)

@@ -23,6 +23,7 @@ __all__ = [
     "EQ",
     "ESCO",
     "GRAPH",
+    "IMPORTED_MAPPINGS_GRAPH",
     "INFERRED_MAPPINGS_GRAPH",
     "OCCUPATION_SCHEMES",
     "OWL",
@@ -309,6 +310,7 @@ def mapping_graph(country: str, other: str) -> NamedNode:
 
 
 INFERRED_MAPPINGS_GRAPH: Final = GRAPH_NS["mappings/inferred"]
+IMPORTED_MAPPINGS_GRAPH: Final = GRAPH_NS["mappings/imported"]
 
 
 def submission_iri(country: str, version: int) -> NamedNode:

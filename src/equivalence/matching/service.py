@@ -17,13 +17,21 @@ from equivalence.matching.inference import Finding, chain, check
 from equivalence.matching.model import Mapping, StandardText
 from equivalence.matching.occupations import OccupationIndex, OccupationSuggestion
 from equivalence.store.base import TripleStore
-from equivalence.vocab import COUNTRIES, INFERRED_MAPPINGS_GRAPH, OCCUPATION_SCHEMES, mapping_graph
+from equivalence.vocab import (
+    COUNTRIES,
+    IMPORTED_MAPPINGS_GRAPH,
+    INFERRED_MAPPINGS_GRAPH,
+    OCCUPATION_SCHEMES,
+    mapping_graph,
+)
 
 __all__ = [
     "MatchOutcome",
     "check_mappings",
     "compare_standards",
     "declared_code",
+    "export_mappings",
+    "import_mappings",
     "link_occupations",
     "match_and_store",
 ]
@@ -153,3 +161,31 @@ def link_occupations(
         suggestions = index.for_standard(standard.title, scheme, code, chile, top=top)
         linked.append((standard, suggestions))
     return linked
+
+
+def import_mappings(
+    store: TripleStore, records: Sequence[MappingRecord], *, replace: bool = False
+) -> int:
+    """Stores mappings read from SSSOM (an expert's curated set …) in the imported graph.
+
+    They are kept apart from the engine's (which `match` rewrites); with `replace`, the
+    imported graph holds these records only. Returns the number of mappings stored.
+    """
+    quads = [q for r in records for q in record_quads(r, graph=IMPORTED_MAPPINGS_GRAPH)]
+    if replace:
+        triples = [Triple(q.subject, q.predicate, q.object) for q in quads]
+        store.replace_graphs({IMPORTED_MAPPINGS_GRAPH: triples})
+    else:
+        store.add_quads(quads)
+    return len(records)
+
+
+def export_mappings(
+    store: TripleStore, source: str | None = None, target: str | None = None
+) -> list[MappingRecord]:
+    """The stored mappings (direct, inferred and imported), optionally of some countries."""
+    return read_mappings(
+        store,
+        subject_country=source.upper() if source else None,
+        object_country=target.upper() if target else None,
+    )

@@ -721,6 +721,11 @@ def _metadata(block: str, source: str) -> dict[str, object]:
         raise InputError(f"bad metadata block: {exc}", file=source, code="sssom") from None
 
 
+# Columns every SSSOM/TSV table has (the slots a mapping requires; mapping_justification may
+# also be a set-level value, in the metadata).
+_REQUIRED_COLUMNS: Final = ("subject_id", "predicate_id", "object_id")
+
+
 def read_sssom_tsv(source: Path | str | TextIO) -> SSSOMSet:
     """Reads an SSSOM/TSV file (or its text, or a stream) into records.
 
@@ -732,6 +737,14 @@ def read_sssom_tsv(source: Path | str | TextIO) -> SSSOMSet:
     metadata = _metadata(block, name)
     reader = csv.DictReader(table, delimiter="\t")
     columns = [c.strip() for c in reader.fieldnames or ()]
+    missing = [c for c in _REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(
+            f"not an SSSOM/TSV mapping table: no {', '.join(missing)} column",
+            file=name,
+            line=block.count("\n") + 1,
+            code="sssom",
+        )
     offset = block.count("\n") + (2 if block else 1)  # header lines, then the column names
     rows = (
         (offset + number, {k.strip(): (v or "").strip() for k, v in row.items() if k})

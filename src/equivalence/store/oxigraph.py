@@ -102,9 +102,7 @@ class OxigraphStore:
         store = self._store
         # a quad of a graph the store does not have is new: no look-up needed (the look-ups
         # cost more than the load when a whole graph is written afresh)
-        absent = {
-            g for g in {q.graph_name for q in quads} if not store.contains_named_graph(g)
-        }
+        absent = {g for g in {q.graph_name for q in quads} if not store.contains_named_graph(g)}
         new = [q for q in quads if q.graph_name in absent or q not in store]
         try:
             store.bulk_extend(new)
