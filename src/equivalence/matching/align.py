@@ -37,6 +37,7 @@ class Thresholds:
     covered: float = 0.6  # unit similarity at which a unit is covered
     floor: float = 0.3  # a similarity below this counts as 0 (the sparse products keep the rest)
     criteria_weight: float = 0.3  # weight of a unit's criteria text next to its title
+    criteria_max_share: float = 0.01  # criteria terms in more units' criteria are left out
     partial: float = 0.45  # … partly covered: listed in the gap with its missing criteria
     anchor: float = 0.6  # cosine of a unit title with an ESCO label to anchor the unit
     criterion: float = 0.5  # cosine at which a criterion is found among the counterpart's
@@ -89,9 +90,19 @@ class UnitIndex:
         if weight <= 0:
             return self.titles
         criteria = [
-            self.analyzer.terms(" ".join(c.text for c in unit.criteria)) for unit in self.units
+            set(self.analyzer.terms(" ".join(c.text for c in unit.criteria)))
+            for unit in self.units
         ]
-        combined = sp.csr_matrix(self.titles + weight * self.space.matrix(criteria))
+        # terms most criteria say (conocimiento, evidencia, procedimientos …) tell units apart
+        # no better than the IDF says, and make every pair of units overlap: the sparse products
+        # of all pairs would not stay sparse
+        counts: dict[str, int] = {}
+        for terms in criteria:
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
+        cap = max(20, int(self.thresholds.criteria_max_share * len(self.units)))
+        kept = [[t for t in terms if counts[t] <= cap] for terms in criteria]
+        combined = sp.csr_matrix(self.titles + weight * self.space.matrix(kept))
         norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ combined)
