@@ -90,8 +90,7 @@ class UnitIndex:
         if weight <= 0:
             return self.titles
         criteria = [
-            set(self.analyzer.terms(" ".join(c.text for c in unit.criteria)))
-            for unit in self.units
+            set(self.analyzer.terms(" ".join(c.text for c in unit.criteria))) for unit in self.units
         ]
         # terms most criteria say (conocimiento, evidencia, procedimientos …) tell units apart
         # no better than the IDF says, and make every pair of units overlap: the sparse products
