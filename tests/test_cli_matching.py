@@ -259,3 +259,24 @@ def test_export_and_import_mappings_as_sssom(
     bad = tmp_path / "bad.tsv"
     bad.write_text("subject_id\tpredicate_id\n", encoding="utf-8")
     assert _run(capsys, "--store", str(other), "import-mappings", str(bad))[0] == 2
+
+
+def test_match_refuses_an_unknown_or_repeated_country(
+    dev_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(str(dev_store))
+    try:
+        before = sorted(str(t) for t in store.triples(mapping_graph("CL", "MX")))
+    finally:
+        store.close()
+    code, _, err = _run(capsys, "--store", str(dev_store), "match", "--from", "XX")
+    assert code == 2
+    assert "unknown country 'XX'" in err
+    code, _, err = _run(capsys, "--store", str(dev_store), "match", "--from", "CL", "--to", "cl")
+    assert code == 2
+    assert "same country" in err
+    store = open_store(str(dev_store))
+    try:
+        assert sorted(str(t) for t in store.triples(mapping_graph("CL", "MX"))) == before
+    finally:
+        store.close()

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from equivalence.matching.model import Criterion, StandardText, UnitMatch, UnitStatus, UnitText
 from equivalence.matching.skills import Anchor, SkillLabels, anchor_units
 from equivalence.matching.text import Analyzer
-from equivalence.matching.vectors import Matrix, TermSpace, cosine_rows
+from equivalence.matching.vectors import Matrix, TermSpace, cosine_rows, normalise_rows
 
 __all__ = ["Thresholds", "UnitIndex"]
 
@@ -101,10 +101,7 @@ class UnitIndex:
                 counts[term] = counts.get(term, 0) + 1
         cap = max(20, int(self.thresholds.criteria_max_share * len(self.units)))
         kept = [[t for t in terms if counts[t] <= cap] for terms in criteria]
-        combined = sp.csr_matrix(self.titles + weight * self.space.matrix(kept))
-        norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ combined)
+        return normalise_rows(sp.csr_matrix(self.titles + weight * self.space.matrix(kept)))
 
     def _add(self, unit: UnitText) -> int:
         row = self.row_of.get(unit.iri)

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from equivalence.errors import NotFoundError
 from equivalence.matching.model import Criterion, StandardText, UnitText
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import TripleStore
 from equivalence.vocab import COUNTRIES, DCTERMS, EQ, RDF, SKOS, country_graph
 
-__all__ = ["read_standard", "read_standards"]
+__all__ = ["level_numbers", "read_standards"]
 
 _LANGUAGE = "es"
 
@@ -149,11 +148,3 @@ def read_standards(
     levels = level_numbers(store)
     standards = [s for country in wanted for s in _standards_of(store, country, levels)]
     return sorted(standards, key=lambda s: (s.country, s.code))
-
-
-def read_standard(store: TripleStore, country: str, code: str) -> StandardText:
-    """One standard by country and code; `NotFoundError` names what was asked when it is absent."""
-    for standard in read_standards(store, [country]):
-        if standard.code == code:
-            return standard
-    raise NotFoundError(f"no standard {code!r} of {country.upper()} in the store")

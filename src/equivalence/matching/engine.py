@@ -9,9 +9,10 @@ pair without such a unit has coverage 0 both ways).
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,13 +102,13 @@ class Engine:
         self.justification = JUSTIFICATIONS["composite" if not skills.empty else "lexical"]
 
     @classmethod
-    def from_store(cls, store: TripleStore, **options: object) -> Engine:
+    def from_store(cls, store: TripleStore, *, thresholds: Thresholds | None = None) -> Engine:
         """An engine over every standard of the store, with its ESCO skills and level schemes."""
         return cls(
             read_standards(store),
             read_skill_labels(store),
             read_level_schemes(store),
-            **options,  # type: ignore[arg-type]
+            thresholds=thresholds,
         )
 
     # -- look-ups ----------------------------------------------------------------------------
@@ -124,8 +125,6 @@ class Engine:
 
     def near_codes(self, country: str, code: str, limit: int = 5) -> list[str]:
         """Codes of the country that look like `code` (for a helpful not-found message)."""
-        import difflib
-
         codes = [s.code for s in self.standards if s.country == country.upper()]
         return difflib.get_close_matches(code.strip(), codes, n=limit, cutoff=0.6)
 
@@ -220,8 +219,3 @@ class Engine:
             mapping = self.compare(subject, obj)
             if mapping.predicate is not None:
                 yield mapping
-
-
-def pairs_of(mappings: Iterable[EquivalenceMapping]) -> set[tuple[str, str]]:
-    """The (subject key, object key) pairs of these mappings."""
-    return {(m.subject.key, m.object.key) for m in mappings}

@@ -139,36 +139,49 @@ def _rows(path: Path, text: str, required: Iterable[str]) -> Iterator[tuple[int,
         yield number, {k: (v or "") for k, v in row.items() if k}
 
 
-_GOLD_COLUMNS: Final = ("a_country", "a_code", "b_country", "b_code", "relation")
-_CSV_COLUMNS: Final = ("subject_country", "subject_code", "object_country", "object_code")
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The columns of a pair table: who is subject and object, the relation, the coverages."""
+
+    subject: tuple[str, str]  # country, code
+    object: tuple[str, str]
+    relation: str
+    subject_coverage: str
+    object_coverage: str
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return (*self.subject, *self.object, self.relation)
 
 
-def _gold_rows(path: Path, text: str) -> Iterator[Judgement]:
-    for line, row in _rows(path, text, _GOLD_COLUMNS):
-        predicate = _predicate(row["relation"], path, line, "relation")
+_GOLD: Final = _Layout(
+    ("a_country", "a_code"),
+    ("b_country", "b_code"),
+    "relation",
+    "coverage_a_in_b",
+    "coverage_b_in_a",
+)
+_CSV: Final = _Layout(
+    ("subject_country", "subject_code"),
+    ("object_country", "object_code"),
+    "predicate",
+    "subject_coverage",
+    "object_coverage",
+)
+
+
+def _table_rows(path: Path, text: str, layout: _Layout) -> Iterator[Judgement]:
+    """The judgements of a gold table or of `match`'s CSV (a row without relation is skipped)."""
+    for line, row in _rows(path, text, layout.required):
+        predicate = _predicate(row[layout.relation], path, line, layout.relation)
         if predicate is None:
             continue
         yield judgement(
-            _key(row["a_country"], row["a_code"]),
-            _key(row["b_country"], row["b_code"]),
+            _key(*(row[c] for c in layout.subject)),
+            _key(*(row[c] for c in layout.object)),
             predicate,
-            _number(row.get("coverage_a_in_b"), "coverage_a_in_b", path, line),
-            _number(row.get("coverage_b_in_a"), "coverage_b_in_a", path, line),
-            _number(row.get("confidence"), "confidence", path, line),
-        )
-
-
-def _csv_rows(path: Path, text: str) -> Iterator[Judgement]:
-    for line, row in _rows(path, text, (*_CSV_COLUMNS, "predicate")):
-        predicate = _predicate(row["predicate"], path, line, "predicate")
-        if predicate is None:
-            continue
-        yield judgement(
-            _key(row["subject_country"], row["subject_code"]),
-            _key(row["object_country"], row["object_code"]),
-            predicate,
-            _number(row.get("subject_coverage"), "subject_coverage", path, line),
-            _number(row.get("object_coverage"), "object_coverage", path, line),
+            _number(row.get(layout.subject_coverage), layout.subject_coverage, path, line),
+            _number(row.get(layout.object_coverage), layout.object_coverage, path, line),
             _number(row.get("confidence"), "confidence", path, line),
         )
 
@@ -238,7 +251,7 @@ def _collect(judgements: Iterable[Judgement], *, keep_best: bool) -> Judgements:
 
 def read_gold(path: Path) -> Judgements:
     """The gold pairs (a relation of none, or empty, names no pair); the first listing wins."""
-    return _collect(_gold_rows(path, _read(path)), keep_best=False)
+    return _collect(_table_rows(path, _read(path), _GOLD), keep_best=False)
 
 
 def read_predicted(path: Path, *, min_confidence: float | None = None) -> Judgements:
@@ -253,9 +266,9 @@ def read_predicted(path: Path, *, min_confidence: float | None = None) -> Judgem
     rows: Iterable[Judgement] = (
         _sssom_rows(path, text)
         if kind == "sssom"
-        else _gold_rows(path, text)
+        else _table_rows(path, text, _GOLD)
         if kind == "gold"
-        else _csv_rows(path, text)
+        else _table_rows(path, text, _CSV)
     )
     if min_confidence is not None:
         rows = (j for j in rows if j.confidence is None or j.confidence >= min_confidence)

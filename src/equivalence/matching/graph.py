@@ -29,11 +29,11 @@ from equivalence.sparql import default_catalogue
 from equivalence.sparql.catalogue import term_text
 from equivalence.store.base import Term, TripleStore
 from equivalence.vocab import (
-    BASE,
     COUNTRIES,
     EQ,
     GRAPH,
     ID,
+    PREPROCESSING_NS,
     PROV,
     RDF,
     RDFS,
@@ -236,8 +236,8 @@ _SEMAPV_STEPS: Final = {
     "linkstripping": "LinkStripping",
     "termextraction": "TermExtraction",
 }
-# Steps SEMAPV has no term for (thesaurus, gendered forms, nominalisations …) get one of ours.
-PREPROCESSING_NS: Final = f"{BASE}preprocessing/"
+# Steps SEMAPV has no term for (thesaurus, gendered forms, nominalisations …) get one of ours,
+# in `vocab.PREPROCESSING_NS`.
 
 
 @cache
@@ -357,32 +357,36 @@ def _evidence_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list
     return quads
 
 
-def _own_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list[Quad]:
-    """The optional slots a mapping set cannot state for all its mappings: comment, sources."""
+def _tool_quads(
+    node: NamedNode, graph: NamedNode, tool: str, version: str, day: date | None
+) -> list[Quad]:
+    """Tool, tool version and date, each when given (of a mapping or of a mapping set)."""
     quads: list[Quad] = []
-    if mapping.comment:
-        quads.append(Quad(node, _T.comment, Literal(mapping.comment), graph))
-    quads += [
-        Quad(node, _T.wasDerivedFrom, NamedNode(source), graph) for source in mapping.inferred_from
-    ]
+    if tool:
+        quads.append(Quad(node, _T.mapping_tool, Literal(tool), graph))
+    if version:
+        quads.append(Quad(node, _T.mapping_tool_version, Literal(version), graph))
+    if day is not None:
+        quads.append(
+            Quad(node, _T.mapping_date, Literal(day.isoformat(), datatype=_T.date_type), graph)
+        )
     return quads
 
 
-def _optional_quads(mapping: Mapping, node: NamedNode, graph: NamedNode) -> list[Quad]:
-    """The slots a mapping may leave empty: tool version, date, comment, sources."""
+def _note_quads(
+    node: NamedNode, graph: NamedNode, comment: str, sources: Sequence[str]
+) -> list[Quad]:
+    """A mapping's comment and, for an inferred one, the mappings it comes from."""
+    quads = [Quad(node, _T.comment, Literal(comment), graph)] if comment else []
+    return quads + [Quad(node, _T.wasDerivedFrom, NamedNode(s), graph) for s in sources]
+
+
+def _preprocessing_quads(node: NamedNode, graph: NamedNode, steps: Sequence[str]) -> list[Quad]:
+    """Both sides' preprocessing steps (the same analyser reads subject and object), as IRIs."""
     quads: list[Quad] = []
-    if mapping.tool:
-        quads.append(Quad(node, _T.mapping_tool, Literal(mapping.tool), graph))
-    if mapping.tool_version:
-        quads.append(Quad(node, _T.mapping_tool_version, Literal(mapping.tool_version), graph))
-    if mapping.mapping_date is not None:
-        when = Literal(mapping.mapping_date.isoformat(), datatype=_T.date_type)
-        quads.append(Quad(node, _T.mapping_date, when, graph))
-    if mapping.comment:
-        quads.append(Quad(node, _T.comment, Literal(mapping.comment), graph))
-    quads += [
-        Quad(node, _T.wasDerivedFrom, NamedNode(source), graph) for source in mapping.inferred_from
-    ]
+    for step in map(preprocessing_iri, steps):  # cached
+        quads.append(Quad(node, _T.subject_preprocessing, NamedNode(step), graph))
+        quads.append(Quad(node, _T.object_preprocessing, NamedNode(step), graph))
     return quads
 
 
@@ -410,12 +414,11 @@ def mapping_quads(
         Quad(node, _T.mapping_justification, justification, graph),
         Quad(node, _T.reviewStatus, _review_status(mapping.review_status), graph),
     ]
-    if shared:
-        return quads + _own_quads(mapping, node, graph) + _evidence_quads(mapping, node, graph)
-    for step in map(preprocessing_iri, mapping.preprocessing):  # cached
-        quads.append(Quad(node, _T.subject_preprocessing, NamedNode(step), graph))
-        quads.append(Quad(node, _T.object_preprocessing, NamedNode(step), graph))
-    return quads + _optional_quads(mapping, node, graph) + _evidence_quads(mapping, node, graph)
+    if not shared:
+        quads += _preprocessing_quads(node, graph, mapping.preprocessing)
+        quads += _tool_quads(node, graph, mapping.tool, mapping.tool_version, mapping.mapping_date)
+    quads += _note_quads(node, graph, mapping.comment, mapping.inferred_from)
+    return quads + _evidence_quads(mapping, node, graph)
 
 
 def mappings_quads(
@@ -438,21 +441,13 @@ def mappings_quads(
 
 
 def _set_quads(mappings: Sequence[Mapping], graph: NamedNode) -> list[Quad]:
+    """The set node (its graph's IRI) with what its mappings share; one engine run made them."""
     quads = [Quad(graph, _T.type, _T.MappingSet, graph)]
-    first = mappings[0] if mappings else None
-    if first is None:
+    if not mappings:
         return quads
-    if first.tool:
-        quads.append(Quad(graph, _T.mapping_tool, Literal(first.tool), graph))
-    if first.tool_version:
-        quads.append(Quad(graph, _T.mapping_tool_version, Literal(first.tool_version), graph))
-    if first.mapping_date is not None:
-        when = Literal(first.mapping_date.isoformat(), datatype=_T.date_type)
-        quads.append(Quad(graph, _T.mapping_date, when, graph))
-    for step in map(preprocessing_iri, first.preprocessing):
-        quads.append(Quad(graph, _T.subject_preprocessing, NamedNode(step), graph))
-        quads.append(Quad(graph, _T.object_preprocessing, NamedNode(step), graph))
-    return quads
+    first = mappings[0]
+    quads += _tool_quads(graph, graph, first.tool, first.tool_version, first.mapping_date)
+    return quads + _preprocessing_quads(graph, graph, first.preprocessing)
 
 
 # --------------------------------------------------------------------------------------------
@@ -546,15 +541,7 @@ def record_quads(record: MappingRecord, *, graph: NamedNode = GRAPH.mappings) ->
         (_T.objectCoverage, record.object_coverage),
     )
     quads += [Quad(node, p, _double(_unit(v)), graph) for p, v in numbers if v is not None]
-    if record.mapping_tool:
-        quads.append(Quad(node, _T.mapping_tool, Literal(record.mapping_tool), graph))
-    if record.mapping_tool_version:
-        version = Literal(record.mapping_tool_version)
-        quads.append(Quad(node, _T.mapping_tool_version, version, graph))
-    if record.mapping_date is not None:
-        when = Literal(record.mapping_date.isoformat(), datatype=_T.date_type)
-        quads.append(Quad(node, _T.mapping_date, when, graph))
-    if record.comment:
-        quads.append(Quad(node, _T.comment, Literal(record.comment), graph))
-    quads += [Quad(node, _T.wasDerivedFrom, NamedNode(s), graph) for s in record.derived_from]
-    return quads
+    quads += _tool_quads(
+        node, graph, record.mapping_tool, record.mapping_tool_version, record.mapping_date
+    )
+    return quads + _note_quads(node, graph, record.comment, record.derived_from)

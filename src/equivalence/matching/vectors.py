@@ -8,7 +8,7 @@ from typing import TypeAlias
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["TermSpace", "cosine_rows"]
+__all__ = ["TermSpace", "cosine_rows", "normalise_rows"]
 
 Matrix: TypeAlias = sp.csr_matrix
 
@@ -50,10 +50,14 @@ class TermSpace:
                 cols.append(index)
         values = self.idf[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
         shape = (len(documents), len(self.vocabulary))
-        matrix = sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        return normalise_rows(sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64))
+
+
+def normalise_rows(matrix: Matrix) -> Matrix:
+    """The matrix with every non-empty row scaled to unit length."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
 def cosine_rows(left: Matrix, right: Matrix) -> np.ndarray:
