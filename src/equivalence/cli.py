@@ -17,6 +17,7 @@ from equivalence.cli_matching import (
     run_plain_command,
     run_store_command,
 )
+from equivalence.cli_serve import add_serve_command, serve
 from equivalence.errors import (
     AuthorizationError,
     EquivalenceError,
@@ -38,7 +39,7 @@ from equivalence.settings import default_store_location, get_settings
 from equivalence.sources import SourceReader
 from equivalence.sparql import default_catalogue
 from equivalence.store import TripleStore, open_store
-from equivalence.submissions import Version, diff, versions
+from equivalence.submissions import diff, versions
 from equivalence.validation import Severity, ValidationReport
 from equivalence.validation.report import render as render_report
 
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "~/.local/share/equivalence/store)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_serve_command(commands)
 
     load = commands.add_parser(
         "load",
@@ -292,23 +294,8 @@ def _submit(args: argparse.Namespace, store: TripleStore) -> int:
     return EXIT_OK
 
 
-def _version_row(v: Version) -> dict[str, object]:
-    return {
-        "version": v.number,
-        "generated_at": v.generated_at.isoformat(),
-        "agency": v.agency,
-        "agent": v.agent,
-        "standards": v.standards,
-        "triples": v.triples,
-        "previous": v.previous,
-        "restores": v.restores,
-        "digest": v.digest,
-        "summary": v.summary,
-    }
-
-
 def _versions(args: argparse.Namespace, store: TripleStore) -> int:
-    rows = [_version_row(v) for v in versions(store, args.country.upper())]
+    rows = [v.as_dict() for v in versions(store, args.country.upper())]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -325,15 +312,7 @@ def _versions(args: argparse.Namespace, store: TripleStore) -> int:
 
 def _diff(args: argparse.Namespace, store: TripleStore) -> int:
     d = diff(store, args.country.upper(), args.from_version, args.to_version)
-    data = {
-        "country": d.country,
-        "from": d.from_version,
-        "to": d.to_version if d.to_version is not None else "live",
-        "added": list(d.added),
-        "removed": list(d.removed),
-        "changed": list(d.changed),
-        "same_content": d.same_content,
-    }
+    data = d.as_dict()
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -389,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _queries()
         if args.command == "token":
             return _tokens(args)
+        if args.command == "serve":
+            return serve(args)
         if args.command in PLAIN_COMMANDS:
             return run_plain_command(args)
         if args.command == "validate":

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     # the token an agency's command-line client submits with (`EQUIVALENCE_TOKEN`)
     token: str = ""
 
+    # the HTTP service (`equivalence serve`)
+    # serve a read-only copy of the store (several workers may open one on-disk store read-only)
+    read_only: bool = False
+    # the search index file; empty: next to an on-disk store (`<store>.search.sqlite`), else memory
+    search_index: str = ""
+    # /sparql: the longest a query may run (seconds), the most rows or triples it may return,
+    # and whether SERVICE (federated queries to other endpoints) is allowed
+    sparql_timeout: float = 30.0
+    sparql_max_results: int = 100_000
+    sparql_federation: bool = False
+    # the largest request body /validate and /submissions accept (bytes)
+    max_upload_bytes: int = 200 << 20
+
     @property
     def versions_dir(self) -> Path | None:
         """The version archive directory, when set (else it follows the store)."""

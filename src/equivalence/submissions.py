@@ -108,6 +108,21 @@ class Version:
     def iri(self) -> NamedNode:
         return version_iri(self.country, self.number)
 
+    def as_dict(self) -> dict[str, object]:
+        """The version as plain JSON-ready values (what `versions --format json` prints)."""
+        return {
+            "version": self.number,
+            "generated_at": self.generated_at.isoformat(),
+            "agency": self.agency,
+            "agent": self.agent,
+            "standards": self.standards,
+            "triples": self.triples,
+            "previous": self.previous,
+            "restores": self.restores,
+            "digest": self.digest,
+            "summary": self.summary,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class VersionDiff:
@@ -129,6 +144,18 @@ class VersionDiff:
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict[str, object]:
+        """The difference as plain JSON-ready values (`to` is "live" for the live data)."""
+        return {
+            "country": self.country,
+            "from": self.from_version,
+            "to": self.to_version if self.to_version is not None else "live",
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+            "same_content": self.same_content,
+        }
 
 
 # -- the archive of a store ------------------------------------------------------------------

@@ -49,15 +49,22 @@ def register_backend(scheme: str, factory: _Factory) -> None:
     _BACKENDS[scheme.lower()] = factory
 
 
-def open_store(descriptor: str) -> TripleStore:
-    """Opens the triple store a descriptor names; see this module's documentation."""
+def open_store(descriptor: str, *, read_only: bool = False) -> TripleStore:
+    """Opens the triple store a descriptor names; see this module's documentation.
+
+    `read_only` opens an on-disk pyoxigraph store without its write lock, so that several
+    processes can serve one store that none of them writes (other backends ignore it).
+    """
     descriptor = descriptor.strip()
     if not descriptor:
         raise ConfigurationError(_unknown("an empty store descriptor"))
     match = _SCHEME.match(descriptor)
     if match is None:
-        return _open_oxigraph_path(descriptor)
-    factory = _BACKENDS.get(match.group(1).lower())
+        return _open_oxigraph_path(descriptor, read_only=read_only)
+    scheme = match.group(1).lower()
+    if scheme == "oxigraph" and read_only and descriptor.split(":", 1)[1] != "memory":
+        return _open_oxigraph_path(descriptor.split(":", 1)[1], read_only=True)
+    factory = _BACKENDS.get(scheme)
     if factory is None:
         raise ConfigurationError(_unknown(f"unknown store descriptor {descriptor!r}"))
     return factory(descriptor)
@@ -80,13 +87,15 @@ def _open_oxigraph(descriptor: str) -> OxigraphStore:
     return _open_oxigraph_path(location)
 
 
-def _open_oxigraph_path(location: str) -> OxigraphStore:
+def _open_oxigraph_path(location: str, *, read_only: bool = False) -> OxigraphStore:
     from equivalence.store.oxigraph import OxigraphStore
 
     path = Path(location).expanduser()
     if path.exists() and not path.is_dir():
         raise ConfigurationError(f"the store location {path} is not a directory")
-    return OxigraphStore(path)
+    if read_only and not path.is_dir():
+        raise ConfigurationError(f"no store at {path} to open read-only")
+    return OxigraphStore(path, read_only=read_only)
 
 
 def _open_remote(descriptor: str) -> RemoteStore:

@@ -48,14 +48,19 @@ class OxigraphStore:
         *,
         staging_threshold: int = 200_000,
         bulk_threshold: int = 20_000,
+        read_only: bool = False,
     ) -> None:
         self.path = path
+        self.read_only = read_only
         self.descriptor = f"oxigraph:{path}" if path else "oxigraph:memory"
         self.staging_threshold = staging_threshold
         self.bulk_threshold = bulk_threshold
         self._handle: Store | None
         try:
-            if path is not None:
+            if path is not None and read_only:
+                # any number of processes may read a store that no process writes
+                self._handle = Store.read_only(str(path))
+            elif path is not None:
                 path.mkdir(parents=True, exist_ok=True)
                 self._handle = Store(str(path))
                 self._remove_staging_graphs()
@@ -225,6 +230,6 @@ class OxigraphStore:
         """Flushes an on-disk store and releases it (its directory can then be reopened)."""
         if self._handle is None:
             return
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._handle.flush()
         self._handle = None

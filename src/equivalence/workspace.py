@@ -1,0 +1,137 @@
+"""The state a long-running service keeps beside its store.
+
+A `Workspace` holds the store, the agencies' token registry and what is derived from the store
+and costly to derive per request: the standards' titles and codes, the equivalents index, the
+matching engine (its IDF must be the one `match` used, so it covers every standard) and the
+occupation index. Each is built on first use and kept until the store changes: every write the
+service makes goes through `write()`, which bumps `generation` and drops the derived state. An
+on-disk pyoxigraph store can be opened by one process only, so no other process writes behind
+the service's back; a read-only workspace (several server workers over one copy of a store)
+refuses writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from equivalence.auth import TokenRegistry
+from equivalence.equivalents import EquivalentsIndex
+from equivalence.errors import EquivalenceError
+from equivalence.lookup import StandardTitle, read_standard_titles
+from equivalence.matching.engine import Engine
+from equivalence.matching.graph import MappingRecord, read_mappings
+from equivalence.matching.occupations import OccupationIndex
+from equivalence.store.base import TripleStore
+
+__all__ = ["ReadOnlyError", "Workspace"]
+
+T = TypeVar("T")
+
+
+class ReadOnlyError(EquivalenceError):
+    """A write asked of a service that serves a read-only copy of the store."""
+
+    code = "read-only"
+
+
+@dataclass(frozen=True, slots=True)
+class _Titles:
+    by_key: dict[tuple[str, str], StandardTitle]
+    codes: dict[str, tuple[str, ...]]
+
+
+class Workspace:
+    """The store, the token registry and the derived state, rebuilt when the store changes."""
+
+    def __init__(
+        self, store: TripleStore, registry: TokenRegistry, *, read_only: bool = False
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.read_only = read_only
+        self.generation = 0
+        self._derived: dict[str, Any] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def _cached(self, name: str, build: Callable[[], T]) -> T:
+        """The derived value `name`, built once per generation (one builder at a time)."""
+        with self._lock:
+            if name in self._derived:
+                return cast(T, self._derived[name])
+            lock = self._building.setdefault(name, threading.Lock())
+        with lock:
+            with self._lock:
+                if name in self._derived:
+                    return cast(T, self._derived[name])
+                generation = self.generation
+            value = build()
+            with self._lock:
+                if self.generation == generation:
+                    self._derived[name] = value
+            return value
+
+    def changed(self) -> None:
+        """Forgets everything derived from the store (call after any write)."""
+        with self._lock:
+            self.generation += 1
+            self._derived.clear()
+
+    @contextmanager
+    def write(self) -> Iterator[TripleStore]:
+        """One write at a time; the derived state is dropped afterwards, even on failure."""
+        if self.read_only:
+            raise ReadOnlyError(
+                "this service serves a read-only copy of the store; send writes to the primary"
+            )
+        with self._write_lock:
+            try:
+                yield self.store
+            finally:
+                self.changed()
+
+    def _titles(self) -> _Titles:
+        def build() -> _Titles:
+            titles = read_standard_titles(self.store)
+            codes: dict[str, list[str]] = {}
+            for title in titles:
+                codes.setdefault(title.country, []).append(title.code)
+            return _Titles(
+                {(t.country, t.code): t for t in titles},
+                {country: tuple(sorted(found)) for country, found in codes.items()},
+            )
+
+        return self._cached("titles", build)
+
+    def title(self, country: str, code: str) -> StandardTitle | None:
+        return self._titles().by_key.get((country, code))
+
+    def codes(self, country: str) -> tuple[str, ...]:
+        """Every code of a country's standards, sorted."""
+        return self._titles().codes.get(country, ())
+
+    def mappings(self) -> tuple[MappingRecord, ...]:
+        """Every stored mapping between two standards of the store (`mappings-list`)."""
+        return self._cached("mappings", lambda: tuple(read_mappings(self.store)))
+
+    def equivalents(self) -> EquivalentsIndex:
+        def build() -> EquivalentsIndex:
+            titles = {key: t.title for key, t in self._titles().by_key.items()}
+            return EquivalentsIndex(self.mappings(), titles)
+
+        return self._cached("equivalents", build)
+
+    def engine(self) -> Engine:
+        return self._cached("engine", lambda: Engine.from_store(self.store))
+
+    def occupations(self) -> OccupationIndex:
+        return self._cached("occupations", lambda: OccupationIndex.from_store(self.store))
+
+    def warm(self) -> None:
+        """Builds the derived state used by the look-ups now rather than on the first request."""
+        self.equivalents()
