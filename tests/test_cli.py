@@ -171,3 +171,15 @@ def test_load_all_real_data_then_stats(
     assert {"CL", "CO", "MX", "PE"} <= set(stats["countries"])
     by_level = stats["countries"]["MX"]["by_level"]
     assert by_level == dict(Counter(item["nivel"] for item in register))
+
+
+def test_updates_in_the_catalogue_are_neither_listed_nor_runnable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = _run(capsys, "queries")
+    assert code == 0
+    assert "review-record" not in out
+    assert "equivalents-of-standard" in out
+    code, _, err = _run(capsys, "--store", str(tmp_path / "store"), "query", "review-record")
+    assert code != 0
+    assert "update" in err

@@ -99,7 +99,7 @@ def test_quads_describe_the_mapping_in_the_mappings_graph() -> None:
     assert _objects(quads, node, SSSOM.confidence) == [Literal("0.875", datatype=XSD.double)]
     assert _objects(quads, node, EQ.objectCoverage) == [Literal("0.667", datatype=XSD.double)]
     assert _objects(quads, node, SSSOM.mapping_justification) == [SEMAPV.LexicalMatching]
-    assert _objects(quads, node, EQ.reviewStatus) == [review_status_iri("proposed")]
+    assert _objects(quads, node, EQ.reviewStatus) == []  # proposed: the agencies set a status
     assert _objects(quads, node, SSSOM.mapping_tool) == [Literal("equivalence")]
     assert _objects(quads, node, SSSOM.mapping_tool_version) == [Literal("0.3.0")]
     assert _objects(quads, node, SSSOM.mapping_date) == [

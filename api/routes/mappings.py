@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from api.deps import WorkspaceDep
+from api.deps import BearerToken, WorkspaceDep
 from api.negotiation import choose
 from api.responses import json_response
 from equivalence.errors import QueryError
@@ -15,6 +16,13 @@ from equivalence.lookup import normalise_country
 from equivalence.matching.graph import MappingRecord
 from equivalence.matching.model import Predicate
 from equivalence.matching.sssom import sssom_tsv
+from equivalence.review import (
+    authorize_reviewer,
+    review_history,
+    review_mapping,
+    review_state,
+    state_json,
+)
 
 router = APIRouter(prefix="/mappings", tags=["mappings"])
 
@@ -114,3 +122,47 @@ def list_mappings(
             "mappings": [mapping_json(r) for r in selected[start : start + size]],
         }
     )
+
+
+MappingId = Annotated[
+    str,
+    Path(description="the mapping's id (last segment of its IRI)", examples=["43c3c3ca35c9d3eb"]),
+]
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["accept", "reject"] = Field(description="the agency's decision")
+    comment: str | None = Field(default=None, max_length=4000, description="why, optionally")
+
+
+@router.get(
+    "/{mapping_id}/review",
+    summary="Where a mapping's review stands: each agency's latest decision and the history",
+    responses={404: {"description": "no such mapping"}},
+)
+def get_review(workspace: WorkspaceDep, mapping_id: MappingId) -> Response:
+    store = workspace.store
+    return json_response(
+        state_json(review_state(store, mapping_id), review_history(store, mapping_id))
+    )
+
+
+@router.post(
+    "/{mapping_id}/review",
+    summary="An agency accepts or rejects a mapping (recognised once both countries accept)",
+    description=(
+        "Needs the bearer token of the agency of one of the mapping's two countries. Every "
+        "decision is kept with who and when (PROV-O); each country's latest decision counts: "
+        "a rejection by either makes the mapping *rejected*, acceptance by both makes it "
+        "*recognised*, by one *accepted*."
+    ),
+    responses={401: {}, 403: {"description": "a token of another country"}, 404: {}},
+)
+def post_review(
+    workspace: WorkspaceDep, token: BearerToken, mapping_id: MappingId, body: ReviewIn
+) -> Response:
+    with workspace.write() as store:
+        agent = authorize_reviewer(workspace.registry, token, store, mapping_id)
+        state = review_mapping(store, mapping_id, agent, body.decision, body.comment)
+        history = review_history(store, mapping_id)
+    return json_response(state_json(state, history))

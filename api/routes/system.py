@@ -11,13 +11,14 @@ from api.deps import WorkspaceDep
 from api.responses import json_response
 from equivalence import __version__
 from equivalence.service import statistics
+from equivalence.sparql import default_catalogue
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", summary="Is the service up, and can it read its store?")
 def health(workspace: WorkspaceDep) -> Response:
-    store_ok = workspace.store.ask("ASK { }")
+    store_ok = default_catalogue().ask(workspace.store, "store-health")
     return json_response(
         {
             "status": "ok" if store_ok else "degraded",

@@ -17,6 +17,7 @@ from equivalence.cli_matching import (
     run_plain_command,
     run_store_command,
 )
+from equivalence.cli_review import REVIEW_COMMANDS, add_review_commands, run_review_command
 from equivalence.cli_serve import add_serve_command, serve
 from equivalence.errors import (
     AuthorizationError,
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_command(commands)
+    add_review_commands(commands)
 
     load = commands.add_parser(
         "load",
@@ -354,6 +356,8 @@ def _tokens(args: argparse.Namespace) -> int:
 
 def _queries() -> int:
     for query in default_catalogue():
+        if query.is_update:  # written by the service itself, not runnable with `query`
+            continue
         print(f"{query.name}: {query.description}")
         for p in query.parameters:
             flag = " (optional)" if p.optional else ""
@@ -405,6 +409,8 @@ def _on_store(args: argparse.Namespace, store: TripleStore) -> int:
     }
     if args.command in STORE_COMMANDS:
         return run_store_command(args, store)
+    if args.command in REVIEW_COMMANDS:
+        return run_review_command(args, store)
     if args.command == "submit":
         try:
             return _submit(args, store)

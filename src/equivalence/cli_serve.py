@@ -7,9 +7,11 @@ import os
 from typing import Any
 
 from equivalence.errors import ConfigurationError
-from equivalence.settings import Settings, get_settings
+from equivalence.settings import get_settings
 
-__all__ = ["add_serve_command", "serve"]
+__all__ = ["APP_FACTORY", "add_serve_command", "serve"]
+
+APP_FACTORY = "api.app:app_from_environment"
 
 
 def add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,14 +60,9 @@ def serve(args: argparse.Namespace) -> int:
         "log_level": args.log_level,
         "access_log": not args.no_access_log,
     }
-    if args.workers == 1:
-        from api.app import create_app
-
-        settings = Settings(store=descriptor, read_only=args.read_only)
-        uvicorn.run(create_app(settings, warm=True), **options)
-        return 0
-    # each worker process builds its own app from the environment
+    # the app is built by the web layer in each worker process, from the environment (the library
+    # does not import the web layer)
     os.environ["EQUIVALENCE_STORE"] = descriptor
     os.environ["EQUIVALENCE_READ_ONLY"] = "true" if args.read_only else "false"
-    uvicorn.run("api.app:app_from_environment", factory=True, workers=args.workers, **options)
+    uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, **options)
     return 0

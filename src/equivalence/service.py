@@ -11,7 +11,7 @@ from pathlib import Path
 from pyoxigraph import Literal, Triple
 
 from equivalence.auth import TokenRegistry
-from equivalence.errors import EquivalenceError, InputError, SubmissionRejectedError
+from equivalence.errors import EquivalenceError, InputError, QueryError, SubmissionRejectedError
 from equivalence.io.base import LoadedSource
 from equivalence.ontology import load_ontology_triples, ontology_files
 from equivalence.resources import resource_dir
@@ -200,6 +200,10 @@ def run_query(
         query = parse_query_file(path)
     else:
         query = default_catalogue().get(name_or_file)
+    if query.is_update:
+        raise QueryError(
+            f"{query.name!r} is an update that the service runs itself; `query` runs queries only"
+        )
     text = query.render(params or {})
     kind = query.kind
     if kind == "ASK":

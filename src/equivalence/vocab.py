@@ -31,6 +31,7 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "REVIEW_GRAPH",
     "REVIEW_STATUSES",
     "SEMAPV",
     "SKOS",
@@ -397,3 +398,8 @@ def occupation_scheme(name: str) -> OccupationScheme:
 
 def occupation_concept_iri(scheme_name: str, code: str) -> NamedNode:
     return occupation_scheme(scheme_name).concept(code)
+
+
+# The agencies' review decisions on mappings (PROV-O) and the review status they give each
+# mapping. Kept apart from the mapping graphs, which re-matching rewrites (`equivalence.review`).
+REVIEW_GRAPH: Final = GRAPH_NS["reviews"]

@@ -1,10 +1,11 @@
 """Mappings in the knowledge graph: `Mapping` → quads in the mappings graph, and reading them back.
 
 A mapping becomes one `eq:Mapping` node (ontology section "Mappings") described with the SSSOM
-slots as RDF properties, its two coverages, its review status, and the aligned unit pairs as
-`eq:UnitAlignment` evidence. Its IRI is derived from the subject and the object, so matching the
-same pair again names the same node. An inferred mapping (inversion, chaining) links the mappings
-it comes from with `prov:wasDerivedFrom`.
+slots as RDF properties, its two coverages, its review status (unless it is the default
+`proposed`: the agencies' decisions set it, see `equivalence.review`), and the aligned unit
+pairs as `eq:UnitAlignment` evidence. Its IRI is derived from the subject and the object, so
+matching the same pair again names the same node. An inferred mapping (inversion, chaining)
+links the mappings it comes from with `prov:wasDerivedFrom`.
 
 Reading goes through the named query `mappings-list` and gives `MappingRecord`s: light records
 that also serve the SSSOM import (`equivalence.matching.sssom`) and the evaluator.
@@ -313,6 +314,20 @@ def _justification_node(value: str) -> NamedNode:
     return NamedNode(_expand_justification(value))
 
 
+def _status_quads(node: NamedNode, graph: NamedNode, status: str) -> list[Quad]:
+    """The review status a mapping comes with, unless it is the default `proposed`.
+
+    A mapping's status is the agencies' to set (`equivalence.review` keeps it in
+    `vocab.REVIEW_GRAPH`); `eq:reviewStatus` is functional, so a mapping graph that `match`
+    rewrites must not state a `proposed` that would contradict a recognition there. Readers
+    take a mapping without a status as proposed. A status given by a source (an imported SSSOM
+    file's `ext_review_status`) is kept.
+    """
+    if status == "proposed":
+        return []
+    return [Quad(node, _T.reviewStatus, _review_status(status), graph)]
+
+
 def _double(value: float) -> Literal:
     return Literal(repr(float(value)), datatype=_T.double)
 
@@ -412,7 +427,7 @@ def mapping_quads(
         Quad(node, _T.subjectCoverage, _double(_unit(mapping.subject_coverage)), graph),
         Quad(node, _T.objectCoverage, _double(_unit(mapping.object_coverage)), graph),
         Quad(node, _T.mapping_justification, justification, graph),
-        Quad(node, _T.reviewStatus, _review_status(mapping.review_status), graph),
+        *_status_quads(node, graph, mapping.review_status),
     ]
     if not shared:
         quads += _preprocessing_quads(node, graph, mapping.preprocessing)
@@ -533,7 +548,7 @@ def record_quads(record: MappingRecord, *, graph: NamedNode = GRAPH.mappings) ->
         Quad(node, _T.predicate_id, NamedNode(record.predicate.iri), graph),
         Quad(node, _T.object_id, NamedNode(record.object), graph),
         Quad(node, _T.mapping_justification, _justification_node(record.justification), graph),
-        Quad(node, _T.reviewStatus, _review_status(record.review_status), graph),
+        *_status_quads(node, graph, record.review_status),
     ]
     numbers = (
         (_T.confidence, record.confidence),
