@@ -134,8 +134,9 @@ def _domain_extensions(error: EquivalenceError) -> dict[str, Any]:
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, EquivalenceError)
     status = status_of(exc)
-    if status >= 500:
-        _LOG.error("%s on %s: %s", exc.code, request.url.path, exc.message)
+    if status >= 500:  # 503 (busy, timed out, read-only) is expected under load: a warning
+        level = logging.WARNING if status == 503 else logging.ERROR
+        _LOG.log(level, "%s on %s: %s", exc.code, request.url.path, exc.message)
     return problem_response(request, status, exc.message, code=exc.code, **_domain_extensions(exc))
 
 

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     sparql_timeout: float = 30.0
     sparql_max_results: int = 100_000
     sparql_federation: bool = False
+    # how many queries /sparql and /queries run at once (0: max(4, 2 x CPUs))
+    sparql_max_concurrent: int = 0
     # the largest request body /validate and /submissions accept (bytes)
     max_upload_bytes: int = 200 << 20
 

@@ -6,9 +6,11 @@ RDF terms crossing this interface are pyoxigraph terms (`NamedNode`, `Literal`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Literal as Choice
+from typing import Never, Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -25,6 +27,7 @@ from equivalence.errors import StoreError
 
 __all__ = [
     "STAGING_PREFIX",
+    "QueryStream",
     "SelectResult",
     "Term",
     "TripleStore",
@@ -58,6 +61,27 @@ class SelectResult:
 
     def column(self, name: str) -> list[Term | None]:
         return [row.get(name) for row in self.rows]
+
+
+def _nothing() -> Iterator[Never]:
+    return iter(())
+
+
+@dataclass(frozen=True, slots=True)
+class QueryStream:
+    """The result of a query, evaluated as it is read: solutions, a boolean, or triples.
+
+    `kind` says which. `solutions` yields one tuple per solution, its cells in the order of
+    `variables` (None where a variable is unbound); `triples` yields the triples of a CONSTRUCT or
+    DESCRIBE. Both pull from the store (or from the server's response) as they are consumed: a
+    reader that stops early (a result cap, a deadline) leaves the rest uncomputed or unread.
+    """
+
+    kind: Choice["solutions", "boolean", "triples"]
+    variables: tuple[str, ...] = ()
+    solutions: Iterator[tuple[Term | None, ...]] = field(default_factory=_nothing)
+    triples: Iterator[Triple] = field(default_factory=_nothing)
+    boolean: bool = False
 
 
 @runtime_checkable
@@ -118,6 +142,29 @@ class TripleStore(Protocol):
 
     def update(self, update: str) -> None:
         """Runs a SPARQL update in one transaction; its default graph is the real default graph."""
+        ...
+
+    def stream_query(
+        self,
+        query: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+        timeout: float | None = None,
+    ) -> AbstractContextManager[QueryStream]:
+        """Runs any query form and gives its result lazily, inside a context that releases it.
+
+        The default graph is the union of the named graphs when `union_default_graph` (pass
+        False for a query with its own `FROM` / `FROM NAMED`, which then decides). When
+        `default_graphs` or `named_graphs` is given (the protocol's `default-graph-uri` and
+        `named-graph-uri`), those lists alone make the dataset: the default graph is the merge of
+        `default_graphs` (empty when None) and `GRAPH` sees only `named_graphs` (none when
+        None). `timeout` (seconds) bounds each network wait of a remote store.
+
+        Raises `QueryError` for bad syntax, an update, or a query the evaluator rejects (also
+        while the result is read); `StoreError` when the store or the server fails.
+        """
         ...
 
     def close(self) -> None:

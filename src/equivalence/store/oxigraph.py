@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import (
     NamedNode,
@@ -19,7 +21,9 @@ from pyoxigraph import (
 from equivalence.errors import QueryError, StoreError
 from equivalence.store.base import (
     STAGING_PREFIX,
+    QueryStream,
     SelectResult,
+    Term,
     quads_by_graph,
     replace_graphs_update,
     require_named_graphs,
@@ -218,6 +222,43 @@ class OxigraphStore:
             raise QueryError("not a CONSTRUCT or DESCRIBE query")
         return list(result)
 
+    @contextmanager
+    def stream_query(
+        self,
+        query: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[QueryStream]:
+        """See `TripleStore.stream_query`; `timeout` does not apply (nothing waits on a network).
+
+        pyoxigraph evaluates most of a query while its result is iterated; ORDER BY, GROUP BY,
+        DISTINCT and the build side of a hash join are computed in full by the first step.
+        """
+        options: dict[str, Any] = {}
+        if default_graphs is not None or named_graphs is not None:
+            options["default_graph"] = list(default_graphs or ())
+            options["named_graphs"] = list(named_graphs or ())
+        elif union_default_graph:
+            options["use_default_graph_as_union"] = True
+        try:
+            result = self._store.query(query, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except RuntimeError as exc:
+            raise QueryError(f"the query cannot be evaluated: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        if isinstance(result, QueryBoolean):
+            yield QueryStream("boolean", boolean=bool(result))
+        elif isinstance(result, QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            yield QueryStream("solutions", variables, solutions=_solutions(result))
+        else:
+            yield QueryStream("triples", triples=_triples(result))
+
     def update(self, update: str) -> None:
         try:
             self._store.update(update)
@@ -233,3 +274,22 @@ class OxigraphStore:
         if self.path is not None and not self.read_only:
             self._handle.flush()
         self._handle = None
+
+
+def _solutions(result: QuerySolutions) -> Iterator[tuple[Term | None, ...]]:
+    try:
+        for solution in result:
+            yield tuple(solution)
+    except RuntimeError as exc:
+        raise QueryError(f"the query cannot be evaluated: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"query failed: {exc}") from exc
+
+
+def _triples(result: QueryTriples) -> Iterator[Triple]:
+    try:
+        yield from result
+    except RuntimeError as exc:
+        raise QueryError(f"the query cannot be evaluated: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"query failed: {exc}") from exc

@@ -28,8 +28,9 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
+from http.client import HTTPResponse
 from importlib.resources import files
 from typing import Any
 from typing import Literal as Choice
@@ -42,14 +43,19 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
+    parse_query_results,
 )
 
 from equivalence.errors import QueryError, StoreError
 from equivalence.store.base import (
     STAGING_PREFIX,
+    QueryStream,
     SelectResult,
     Term,
     ntriples,
@@ -204,6 +210,100 @@ class RemoteStore:
         if content_type not in (_N_TRIPLES, _TURTLE, "text/plain"):
             raise QueryError(f"not a CONSTRUCT or DESCRIBE query (the server sent {content_type})")
         return _parse_triples(body, content_type, self.query_endpoint)
+
+    @contextlib.contextmanager
+    def stream_query(
+        self,
+        query: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[QueryStream]:
+        """See `TripleStore.stream_query`: the server's response is parsed as it arrives.
+
+        Results come as SPARQL JSON, triples as N-Triples (or Turtle); leaving the context
+        closes the connection, whatever was not read yet. `timeout` replaces the store's own
+        for each network wait of this query.
+        """
+        parameters: list[tuple[str, str]] = []
+        if default_graphs is not None or named_graphs is not None:
+            parameters += [("default-graph-uri", g.value) for g in default_graphs or ()]
+            parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
+        elif union_default_graph and self.union_default_graph == "parameter":
+            parameters.append(("union-default-graph", "true"))
+        url = self.query_endpoint
+        if parameters:
+            url = f"{url}{'&' if '?' in url else '?'}{urlencode(parameters)}"
+        request = Request(  # noqa: S310 - the scheme was checked when the store was opened
+            url,
+            data=query.encode("utf-8"),
+            method="POST",
+            headers={
+                "Accept": f"{_RESULTS_JSON}, {_N_TRIPLES};q=0.9, {_TURTLE};q=0.8",
+                "Content-Type": "application/sparql-query; charset=utf-8",
+            },
+        )
+        response = self._open_query(request, self.timeout if timeout is None else timeout)
+        with contextlib.closing(response):
+            content_type = response.headers.get_content_type()
+            if content_type in (_RESULTS_JSON, "application/json"):
+                try:
+                    parsed = parse_query_results(response, format=QueryResultsFormat.JSON)
+                except (SyntaxError, OSError) as exc:
+                    raise StoreError(
+                        f"{self.query_endpoint} sent unreadable results: {exc}"
+                    ) from exc
+                if isinstance(parsed, QueryBoolean):
+                    yield QueryStream("boolean", boolean=bool(parsed))
+                else:
+                    variables = tuple(v.value for v in parsed.variables)
+                    yield QueryStream(
+                        "solutions", variables, solutions=self._read_solutions(parsed)
+                    )
+            elif content_type in (_N_TRIPLES, _TURTLE, "text/plain"):
+                rdf_format = RdfFormat.TURTLE if content_type == _TURTLE else RdfFormat.N_TRIPLES
+                yield QueryStream("triples", triples=self._read_triples(response, rdf_format))
+            else:
+                raise StoreError(f"{self.query_endpoint} answered in an unexpected {content_type}")
+
+    def _read_solutions(self, parsed: QuerySolutions) -> Iterator[tuple[Term | None, ...]]:
+        try:
+            for solution in parsed:
+                yield tuple(solution)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"{self.query_endpoint} sent unreadable results: {exc}") from exc
+
+    def _read_triples(self, response: HTTPResponse, rdf_format: RdfFormat) -> Iterator[Triple]:
+        try:
+            for quad in parse(response, format=rdf_format):
+                yield quad.triple
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"{self.query_endpoint} sent RDF that does not parse: {exc}") from exc
+
+    def _open_query(self, request: Request, timeout: float) -> HTTPResponse:
+        """Sends a query; the open response, or the server's refusal as `QueryError`."""
+        try:
+            response: HTTPResponse = urlopen(request, timeout=timeout)  # noqa: S310
+        except HTTPError as exc:
+            message = _server_message(exc)
+            if exc.code in (400, 406):
+                raise QueryError(f"the query was rejected: {message}") from exc
+            raise StoreError(
+                f"the SPARQL query endpoint {request.full_url} answered {exc.code} "
+                f"{exc.reason}: {message}"
+            ) from exc
+        except TimeoutError as exc:
+            raise StoreError(
+                f"the SPARQL query endpoint {request.full_url} did not answer within {timeout} s"
+            ) from exc
+        except (URLError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, URLError) else exc
+            raise StoreError(
+                f"cannot reach the SPARQL query endpoint {request.full_url}: {reason}"
+            ) from exc
+        return response
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
