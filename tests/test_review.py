@@ -33,6 +33,7 @@ from equivalence.matching.graph import (
     read_mappings,
     record_quads,
 )
+from equivalence.matching.model import Predicate
 from equivalence.matching.service import export_mappings
 from equivalence.matching.sssom import read_sssom_tsv, sssom_tsv
 from equivalence.review import (
@@ -42,6 +43,7 @@ from equivalence.review import (
     mapping_id_of,
     mapping_node,
     mappings_awaiting_review,
+    refresh_review_statuses,
     resulting_status,
     review_history,
     review_mapping,
@@ -424,6 +426,35 @@ def test_re_matching_the_pair_keeps_the_decisions(
     assert _statuses(store, BROAD_IRI) == [review_status_iri("recognised")]
     by_iri = {r.iri: r.review_status for r in read_mappings(store)}
     assert by_iri[BROAD_IRI.value] == "recognised"
+
+
+def test_a_predicate_changed_by_re_matching_needs_a_new_review(
+    store: OxigraphStore, agents: dict[str, Agent]
+) -> None:
+    review_mapping(store, BROAD_ID, agents["MX"], "accept", now=at(0))
+    review_mapping(store, BROAD_ID, agents["CO"], "accept", now=at(1))
+    graph = mapping_graph("MX", "CO")
+    changed = replace(BROAD, predicate=Predicate.EXACT)
+    store.replace_graphs(
+        {graph: [q.triple for q in mappings_quads([changed], graph=graph, as_set=True)]}
+    )
+    assert refresh_review_statuses(store) == 1  # what `match` runs after writing
+    state = review_state(store, BROAD_ID)
+    assert state.status == "proposed"
+    assert all(decision is None for decision in state.latest.values())
+    assert len(review_history(store, BROAD_ID)) == 2  # the history stays
+    assert _statuses(store, BROAD_IRI) == []
+    assert {r.iri: r.review_status for r in read_mappings(store)}[BROAD_IRI.value] == "proposed"
+    # a decision on the new predicate counts alone
+    assert review_mapping(store, BROAD_ID, agents["CO"], "accept", now=at(2)).status == "accepted"
+    assert _statuses(store, BROAD_IRI) == [review_status_iri("accepted")]
+    # back to the old predicate: the decisions made on it count again
+    store.replace_graphs(
+        {graph: [q.triple for q in mappings_quads([BROAD], graph=graph, as_set=True)]}
+    )
+    assert refresh_review_statuses(store) == 1
+    assert review_state(store, BROAD_ID).status == "recognised"
+    assert refresh_review_statuses(store) == 0
 
 
 def test_a_mapping_matching_no_longer_finds_keeps_its_history(

@@ -40,13 +40,21 @@ from typing import Final, Literal, TypeAlias, cast
 from urllib.parse import unquote
 
 from pyoxigraph import Literal as RdfLiteral
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Triple
 
 from equivalence.auth import Agent, TokenRegistry
 from equivalence.errors import AuthorizationError, InputError, NotFoundError, StoreError
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import Term, TripleStore
-from equivalence.vocab import COUNTRIES, ID, agent_iri, body_iri, review_status_iri
+from equivalence.vocab import (
+    COUNTRIES,
+    EQ,
+    ID,
+    REVIEW_GRAPH,
+    agent_iri,
+    body_iri,
+    review_status_iri,
+)
 
 __all__ = [
     "COMMENT_LIMIT",
@@ -62,6 +70,7 @@ __all__ = [
     "mapping_id_of",
     "mapping_node",
     "mappings_awaiting_review",
+    "refresh_review_statuses",
     "resulting_status",
     "review_history",
     "review_mapping",
@@ -85,6 +94,7 @@ _STATUS_DECISION: Final[Mapping[str, Decision]] = {
 _MAPPING_NS: Final = f"{ID}mapping/"
 _MAPPING_ID: Final = re.compile(r"^[A-Za-z0-9._~-]+$")
 _AGENT_NS: Final = agent_iri("").value
+_REVIEW_STATUS: Final = EQ.reviewStatus
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,8 +333,20 @@ def resulting_status(
     return ("accepted" if accepted else "proposed"), latest
 
 
+def _on_current_predicate(
+    facts: _Facts, decisions: Iterable[ReviewDecision]
+) -> list[ReviewDecision]:
+    """The decisions made on the predicate the mapping has now (a re-match may change it: an
+    agency that accepted an exactMatch has not accepted the broadMatch that replaced it)."""
+    return [
+        d
+        for d in decisions
+        if d.predicate is None or facts.predicate is None or d.predicate == facts.predicate
+    ]
+
+
 def _state(facts: _Facts, decisions: Sequence[ReviewDecision]) -> ReviewState:
-    status, latest = resulting_status(facts.countries, decisions)
+    status, latest = resulting_status(facts.countries, _on_current_predicate(facts, decisions))
     if not any(latest.values()):
         status = facts.status  # no decision yet: what the mapping comes with
     return ReviewState(
@@ -533,6 +555,48 @@ def review_mapping(
         if node.value not in {d.iri for d in decisions}:
             raise StoreError(f"the review decision {node.value} was not recorded")
         return _state(facts, decisions)
+
+
+def refresh_review_statuses(store: TripleStore) -> int:
+    """Recomputes the stored review status of every reviewed mapping; returns how many changed.
+
+    `match` calls it after rewriting mappings: when a mapping's predicate changed, the decisions
+    made on the old one no longer count, so its status falls back (to proposed when no agency
+    has decided on the new predicate). Mappings that are gone keep their decisions (history)
+    and lose their status. One atomic replacement of the review graph.
+    """
+    triples = store.triples(REVIEW_GRAPH)
+    if not triples:
+        return 0
+    stored = {
+        t.subject.value: t.object.value
+        for t in triples
+        if t.predicate == _REVIEW_STATUS
+        and isinstance(t.subject, NamedNode)
+        and isinstance(t.object, NamedNode)
+    }
+    decisions: dict[str, list[ReviewDecision]] = {}
+    for decision in _history(store, None):
+        decisions.setdefault(decision.mapping, []).append(decision)
+    wanted: dict[str, str] = {}
+    for mapping, made in decisions.items():
+        facts = _facts(store, NamedNode(mapping))
+        if facts is None:
+            continue
+        applicable = _on_current_predicate(facts, made)
+        if applicable:
+            status, _ = resulting_status(facts.countries, applicable)
+            wanted[mapping] = review_status_iri(status).value
+    if wanted == stored:
+        return 0
+    kept = [t for t in triples if t.predicate != _REVIEW_STATUS]
+    statuses = [
+        Triple(NamedNode(mapping), _REVIEW_STATUS, NamedNode(status))
+        for mapping, status in sorted(wanted.items())
+    ]
+    store.replace_graphs({REVIEW_GRAPH: kept + statuses})
+    changed = {m for m in set(stored) | set(wanted) if stored.get(m) != wanted.get(m)}
+    return len(changed)
 
 
 def authorize_reviewer(

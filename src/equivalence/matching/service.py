@@ -16,6 +16,7 @@ from equivalence.matching.graph import MappingRecord, mappings_quads, read_mappi
 from equivalence.matching.inference import Finding, chain, check
 from equivalence.matching.model import Mapping, StandardText
 from equivalence.matching.occupations import OccupationIndex, OccupationSuggestion
+from equivalence.review import refresh_review_statuses
 from equivalence.store.base import TripleStore
 from equivalence.vocab import (
     COUNTRIES,
@@ -104,6 +105,7 @@ def match_and_store(
             q for r in outcome.inferred for q in record_quads(r, graph=INFERRED_MAPPINGS_GRAPH)
         ]
         _write_graphs(store, graphs)
+        refresh_review_statuses(store)  # decisions on a predicate that changed no longer count
         outcome.written = True
     outcome.seconds = time.perf_counter() - started
     return outcome
