@@ -18,6 +18,7 @@ from api.routes import (
     compare,
     mappings,
     occupations,
+    pages,
     queries,
     sparql,
     standards,
@@ -109,6 +110,7 @@ def create_app(
         system,
     ):
         app.include_router(module.router)
+    pages.install(app)  # officer pages at / and /ui/… (a catch-all for /ui/…: after the API)
     return app
 
 

@@ -17,6 +17,7 @@ from equivalence.cli_matching import (
     run_plain_command,
     run_store_command,
 )
+from equivalence.cli_report import add_report_command, run_report
 from equivalence.cli_review import REVIEW_COMMANDS, add_review_commands, run_review_command
 from equivalence.cli_serve import add_serve_command, serve
 from equivalence.errors import (
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_command(commands)
     add_review_commands(commands)
+    add_report_command(commands)
 
     load = commands.add_parser(
         "load",
@@ -411,6 +413,8 @@ def _on_store(args: argparse.Namespace, store: TripleStore) -> int:
         return run_store_command(args, store)
     if args.command in REVIEW_COMMANDS:
         return run_review_command(args, store)
+    if args.command == "report":
+        return run_report(args, store)
     if args.command == "submit":
         try:
             return _submit(args, store)
