@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -29,7 +30,7 @@ from api.routes import (
 from equivalence import __version__
 from equivalence.auth import TokenRegistry
 from equivalence.settings import Settings, get_settings
-from equivalence.store import open_store
+from equivalence.store import TripleStore, open_store
 from equivalence.workspace import Workspace
 
 __all__ = ["app_from_environment", "create_app"]
@@ -61,9 +62,24 @@ OPENAPI_TAGS = [
 ]
 
 
+def search_index_location(settings: Settings, store: TripleStore) -> str:
+    """The search index file: the configured one, else beside an on-disk store, else memory."""
+    if settings.search_index:
+        return settings.search_index
+    path = getattr(store, "path", None)
+    if isinstance(path, Path):
+        return str(path.parent / f"{path.name}.search.sqlite")
+    return ":memory:"
+
+
 def open_workspace(settings: Settings) -> Workspace:
     store = open_store(settings.store_descriptor, read_only=settings.read_only)
-    return Workspace(store, TokenRegistry(settings.tokens_file), read_only=settings.read_only)
+    return Workspace(
+        store,
+        TokenRegistry(settings.tokens_file),
+        read_only=settings.read_only,
+        search_index=search_index_location(settings, store),
+    )
 
 
 def create_app(
@@ -85,7 +101,7 @@ def create_app(
             yield
         finally:
             if owned:
-                workspace.store.close()
+                workspace.close()
 
     app = FastAPI(
         title="equivalence",

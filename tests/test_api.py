@@ -345,3 +345,43 @@ def test_the_app_closes_a_store_it_opened(tmp_path: Path) -> None:
     # the on-disk store was released: a second app can open it
     with TestClient(create_app(settings)) as second:
         assert second.get("/health").json()["status"] == "ok"
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+def test_search_is_accent_insensitive_and_spanish_aware(client: TestClient) -> None:
+    with_accent = client.get("/standards?q=capacitación").json()
+    without = client.get("/standards?q=CAPACITACION").json()
+    assert with_accent["total"] == without["total"] >= 2
+    assert [h["code"] for h in with_accent["hits"]] == [h["code"] for h in without["hits"]]
+    assert "DEMO-PE-04" in {h["code"] for h in without["hits"]}
+    hit = without["hits"][0]
+    assert hit["snippet"]["marked"].count("[") >= 1
+    assert {"country", "code", "title", "iri", "level", "sector", "score", "match"} <= set(hit)
+
+
+def test_search_ranks_a_code_first_and_filters(client: TestClient) -> None:
+    by_code = client.get("/standards?q=EC0217").json()
+    assert by_code["hits"][0]["code"] == "EC0217.01"
+    assert by_code["hits"][0]["match"].startswith("code")
+    only_peru = client.get("/standards?q=limpieza&country=PE").json()
+    assert {h["country"] for h in only_peru["hits"]} == {"PE"}
+    two = client.get("/standards?q=cajero&country=mx,cl").json()
+    assert {h["country"] for h in two["hits"]} <= {"MX", "CL"}
+    assert client.get("/standards?country=MX&level=3").json()["total"] == 1
+
+
+def test_search_pages(client: TestClient) -> None:
+    first = client.get("/standards?country=MX&size=3").json()
+    second = client.get("/standards?country=MX&size=3&page=2").json()
+    assert first["total"] == second["total"] == 4
+    assert first["pages"] == 2
+    assert len(first["hits"]) == 3 and len(second["hits"]) == 1
+    assert not {h["code"] for h in first["hits"]} & {h["code"] for h in second["hits"]}
+
+
+def test_search_errors_are_problems(client: TestClient) -> None:
+    _problem(client.get("/standards"), 400, "invalid-search")
+    _problem(client.get("/standards?q=x&country=AR"), 404, "not-found")
+    _problem(client.get("/standards?q=x&size=500"), 422, "invalid-request")

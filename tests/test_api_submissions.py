@@ -294,3 +294,17 @@ def test_a_read_only_service_refuses_writes(tmp_path: Path) -> None:
     # reading and dry runs still work
     assert client.get("/health").json()["read_only"] is True
     assert client.post("/validate", files=multipart(country_template("MX"))).status_code == 200
+
+
+def test_search_follows_an_accepted_submission(
+    world: tuple[TestClient, TripleStore, dict[str, str]],
+) -> None:
+    client, _, tokens = world
+    assert client.get("/standards?q=oficinas&country=MX").json()["total"] == 0
+    retitled = country_template("MX", retitle={"EC0154": "Limpieza de oficinas"})
+    response = client.post(
+        "/submissions/MX", files=multipart(retitled), headers=_bearer(tokens["MX"])
+    )
+    assert response.status_code == 201
+    found = client.get("/standards?q=oficinas&country=MX").json()
+    assert [h["code"] for h in found["hits"]] == ["EC0154"]

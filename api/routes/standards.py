@@ -19,6 +19,7 @@ from equivalence.lookup import (
     standard_description,
     standard_detail,
 )
+from equivalence.search import SearchHit
 from equivalence.workspace import Workspace
 
 router = APIRouter(tags=["standards"])
@@ -116,3 +117,66 @@ def get_equivalents(
             "equivalents": [equivalent_json(e) for e in found],
         }
     )
+
+
+@router.get(
+    "/standards",
+    summary="Search standards by code or words, over titles, units and criteria",
+    description=(
+        "Accent-insensitive and Spanish-aware (stems, regional synonyms such as mesero/garzón/"
+        "mozo, nominalisations: gestión finds gestionar); a code or the start of one (EC0217, "
+        'P-4711, 2802) ranks its standard first; `"…"` for a phrase, `soldad*` for a prefix. '
+        "Filters: one or more `country` (repeat it or separate by commas), a `sector` (its name, "
+        "accents and case ignored, or its IRI) and a `level`. Without `q` the filtered standards "
+        "are listed by country and code. Each hit says why it matched and quotes the best "
+        "matching text (the standard's title, a unit or a criterion)."
+    ),
+)
+def search_standards(
+    workspace: WorkspaceDep,
+    q: Annotated[str | None, Query(max_length=500, examples=["atención a clientes"])] = None,
+    country: Annotated[list[str] | None, Query(examples=[["MX", "PE"]])] = None,
+    sector: Annotated[str | None, Query(max_length=300, examples=["Servicios educativos"])] = None,
+    level: Annotated[int | None, Query(ge=0, le=10)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    countries = [
+        normalise_country(part) for value in country or [] for part in value.split(",") if part
+    ]
+    found = workspace.search().search(
+        q, countries=countries, sector=sector, level=level, page=page, size=size
+    )
+    return json_response(
+        {
+            "query": found.query,
+            "total": found.total,
+            "page": found.page,
+            "size": found.size,
+            "pages": found.pages,
+            "hits": [_hit_json(hit) for hit in found.hits],
+        }
+    )
+
+
+def _hit_json(hit: SearchHit) -> dict[str, object]:
+    snippet = hit.snippet
+    return {
+        "country": hit.country,
+        "code": hit.code,
+        "title": hit.title,
+        "iri": hit.iri,
+        "level": hit.level,
+        "sector": hit.sector,
+        "score": round(hit.score, 4),
+        "match": str(hit.match),
+        "snippet": None
+        if snippet is None
+        else {
+            "kind": str(snippet.kind),
+            "text": snippet.text,
+            "marked": snippet.marked("[", "]"),
+            "unit_code": snippet.unit_code,
+            "code": snippet.code,
+        },
+    }

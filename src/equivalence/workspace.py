@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from equivalence.auth import TokenRegistry
@@ -25,6 +26,7 @@ from equivalence.lookup import StandardTitle, read_standard_titles
 from equivalence.matching.engine import Engine
 from equivalence.matching.graph import MappingRecord, read_mappings
 from equivalence.matching.occupations import OccupationIndex
+from equivalence.search import SearchIndex
 from equivalence.store.base import TripleStore
 
 __all__ = ["ReadOnlyError", "Workspace"]
@@ -48,12 +50,21 @@ class Workspace:
     """The store, the token registry and the derived state, rebuilt when the store changes."""
 
     def __init__(
-        self, store: TripleStore, registry: TokenRegistry, *, read_only: bool = False
+        self,
+        store: TripleStore,
+        registry: TokenRegistry,
+        *,
+        read_only: bool = False,
+        search_index: str | Path = ":memory:",
     ) -> None:
         self.store = store
         self.registry = registry
         self.read_only = read_only
+        self.search_index = search_index
         self.generation = 0
+        self._search: SearchIndex | None = None
+        self._search_generation = -1
+        self._search_lock = threading.Lock()
         self._derived: dict[str, Any] = {}
         self._building: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -132,6 +143,30 @@ class Workspace:
     def occupations(self) -> OccupationIndex:
         return self._cached("occupations", lambda: OccupationIndex.from_store(self.store))
 
+    def search(self) -> SearchIndex:
+        """The full-text index of the standards, refreshed after the store changed.
+
+        The index is a file beside the store (it survives restarts): a refresh rebuilds only the
+        countries whose graph changed since they were indexed, so it is cheap when nothing did.
+        """
+        with self._search_lock:
+            if self._search is None:
+                self._search = SearchIndex.open(self.search_index)
+            if self._search_generation != self.generation:
+                generation = self.generation
+                self._search.refresh(self.store)
+                self._search_generation = generation
+            return self._search
+
     def warm(self) -> None:
         """Builds the derived state used by the look-ups now rather than on the first request."""
         self.equivalents()
+        self.search()
+
+    def close(self) -> None:
+        """Closes the search index and the store."""
+        with self._search_lock:
+            if self._search is not None:
+                self._search.close()
+                self._search = None
+        self.store.close()
