@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import WorkspaceDep
 from api.negotiation import RDF_FORMATS, choose, rdf_response
@@ -89,7 +90,7 @@ def get_standard(
     response_model=EquivalentsOut,
     responses={404: {"description": "no such standard; `suggestions` lists the nearest codes"}},
 )
-def get_equivalents(
+async def get_equivalents(
     workspace: WorkspaceDep,
     country: Country,
     code: Code,
@@ -100,23 +101,35 @@ def get_equivalents(
         float | None, Query(ge=0.0, le=1.0, description="the lowest confidence kept")
     ] = None,
 ) -> Response:
+    # the hot path: answered on the event loop from the in-memory index (no thread hop) once
+    # it is built; building it (after a write) goes to a worker thread
     country = normalise_country(country)
     target_country = normalise_country(target) if target else None
+    if not workspace.is_ready("titles", "equivalents"):
+        await run_in_threadpool(workspace.equivalents)
+    return json_response(
+        _equivalents_body(workspace, country, code, target_country, min_confidence)
+    )
+
+
+def _equivalents_body(
+    workspace: Workspace,
+    country: str,
+    code: str,
+    target: str | None,
+    min_confidence: float | None,
+) -> dict[str, object]:
     title = workspace.title(country, code)
     if title is None:
         raise StandardNotFoundError(country, code, near_codes(code, workspace.codes(country)))
-    found = workspace.equivalents().of(
-        country, code, target=target_country, min_confidence=min_confidence
-    )
-    return json_response(
-        {
-            "standard": {"country": country, "code": code, "title": title.title, "iri": title.iri},
-            "target": target_country,
-            "min_confidence": min_confidence,
-            "count": len(found),
-            "equivalents": [equivalent_json(e) for e in found],
-        }
-    )
+    found = workspace.equivalents().of(country, code, target=target, min_confidence=min_confidence)
+    return {
+        "standard": {"country": country, "code": code, "title": title.title, "iri": title.iri},
+        "target": target,
+        "min_confidence": min_confidence,
+        "count": len(found),
+        "equivalents": [equivalent_json(e) for e in found],
+    }
 
 
 @router.get(

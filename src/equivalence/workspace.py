@@ -87,6 +87,11 @@ class Workspace:
                     self._derived[name] = value
             return value
 
+    def is_ready(self, *names: str) -> bool:
+        """Whether the derived values `names` are built for the current generation."""
+        with self._lock:
+            return all(name in self._derived for name in names)
+
     def changed(self) -> None:
         """Forgets everything derived from the store (call after any write)."""
         with self._lock:
