@@ -19,6 +19,7 @@ equivalence query stats-standards-per-level --param country=MX
 equivalence validate sample/template
 equivalence match --out var/demo-mappings.csv        # equivalent standards of the four countries, stored in the graph
 equivalence compare MX:EC0217.01 PE:DEMO-PE-04      # unit by unit, and the gap both ways
+equivalence report --out var/demo-report             # the comparative report (HTML and CSV)
 if [ "${DEMO_SERVE:-1}" != "0" ]; then
   echo "serving on http://127.0.0.1:${PORT:-8000}  (API docs at /docs, SPARQL at /sparql; Ctrl-C to stop)"
   exec equivalence serve --port "${PORT:-8000}"
