@@ -188,8 +188,10 @@ CRITERION_KINDS: Final[Mapping[str, str]] = {
 _CHILE_GLOBAL_UNIT = re.compile(r"^U-\d{4}-\d{4}-\d{3}-V\d{2}$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _segment(code: str) -> str:
-    """Percent-encode one code so it can be a single IRI path segment."""
+    """Percent-encode one code so it can be a single IRI path segment (cached: a submission
+    names the same standard and unit codes on thousands of rows)."""
     return quote(code.strip(), safe="-._~")
 
 

@@ -1,62 +1,44 @@
-"""The fast validator: the project's shapes compiled to SPARQL and run on an in-memory pyoxigraph store.
+"""The validator: the project's shapes run on the dataset's index and on a small pyoxigraph store.
 
-Each constraint of `shapes.py` becomes one SELECT query: a template of `components/*.rq` filled
-with the shape's path and parameters as serialised RDF terms, or the shape's own `sh:select`.
-The queries run on two threads (pyoxigraph releases the GIL while it evaluates). pySHACL on an
-rdflib graph is the reference for what they must find (`reference.py`, and the conformance tests).
+Constraints that need no join (`minCount`, `datatype`, `class` …, see `evaluate.py`) are
+evaluated in Python on the dataset's index. The others (`sh:sparql` constraints, value ranges,
+`sh:lessThanOrEquals`) become one SELECT query each: a template of `components/*.rq` filled with
+the shape's path and parameters as serialised RDF terms, or the shape's own `sh:select`. They run
+on an in-memory pyoxigraph store that holds only the statements they can read (`scope.py`),
+in this process or in a child process while this one evaluates the rest (`queries.py`).
+pySHACL on an rdflib graph is the reference for what they must find (`reference.py`, and the
+conformance tests).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Final
 
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    Quad,
-    QuerySolutions,
-    Store,
-    Triple,
-)
-from rdflib import Literal as RdfLibLiteral
-from rdflib import URIRef
-from rdflib.term import Node
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from equivalence.errors import ConfigurationError
-from equivalence.validation.shapes import SH, Constraint
+from equivalence.validation.dataset import Index, n_triples, term_of
+from equivalence.validation.evaluate import PYTHON_COMPONENTS, Violation, evaluate, rdf_term
+from equivalence.validation.queries import Answer, InProcess, QueryRunner
+from equivalence.validation.scope import remember, scope_of, scoped_statements
+from equivalence.validation.shapes import Constraint
+from equivalence.validation.templates import template
 
-__all__ = ["Finding", "ValidationStore", "compile_constraint", "run_constraints"]
+__all__ = ["Finding", "compile_constraint", "run_constraints", "subclass_closure"]
 
 Term = NamedNode | BlankNode | Literal
+Closure = Mapping[str, frozenset[str]]
 
-_TEMPLATES: Final = Path(__file__).with_name("components")
 _TARGET_MARK: Final = re.compile(r"^[ \t]*#@target[ \t]*$", re.MULTILINE)
 _WHERE: Final = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS: Final = re.compile(r"\$this\b")
 _PLACEHOLDER: Final = re.compile(r"\$(PATH|[a-zA-Z]+)\b")
 _MESSAGE_VARIABLE: Final = re.compile(r"\{[?$](\w+)\}")
-_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
-_SUBCLASS: Final = NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-# XSD datatypes whose IRI is also a SPARQL cast function: well-formedness is checked by casting.
-_CASTABLE: Final = frozenset(
-    f"{_XSD}{name}"
-    for name in ("string", "boolean", "integer", "decimal", "double", "float", "date", "dateTime")
-)
-_NODE_KINDS: Final = {
-    SH.IRI: "isIRI(?value)",
-    SH.BlankNode: "isBlank(?value)",
-    SH.Literal: "isLiteral(?value)",
-    SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
-    SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-    SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
-}
+_SUBCLASS: Final = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,116 +53,43 @@ class Finding:
     path: str | None = None  # a SPARQL constraint's ?path, when it binds one
 
 
-class ValidationStore:
-    """The data under validation, in one in-memory pyoxigraph store.
+def subclass_closure(index: Index) -> dict[str, frozenset[str]]:
+    """For each class (an IRI) that has subclasses: itself and all its subclasses."""
+    children: dict[str, set[str]] = {}
+    for child, parents in index.values(_SUBCLASS).items():
+        for parent in parents:
+            if isinstance(parent, str) and not parent.startswith("_:"):
+                children.setdefault(parent, set()).add(child)
 
-    Quads keep their named graphs (copying millions of quads into the default graph costs more
-    than it saves); queries see the union of the graphs, as pySHACL sees one graph.
-    """
+    def below(cls: str, seen: set[str]) -> set[str]:
+        for child in children.get(cls, ()):
+            if child not in seen:
+                seen.add(child)
+                below(child, seen)
+        return seen
 
-    def __init__(self) -> None:
-        self.store = Store()
-
-    def add_quads(self, quads: Iterable[Quad]) -> None:
-        self.store.bulk_extend(quads)
-
-    def add_triples(self, graph: NamedNode, triples: Iterable[Triple]) -> None:
-        self.store.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-
-    def __len__(self) -> int:
-        return len(self.store)
-
-    def select(self, query: str) -> QuerySolutions:
-        result = self.store.query(query, use_default_graph_as_union=True)
-        if not isinstance(result, QuerySolutions):
-            raise ConfigurationError("a validation query must be a SELECT query")
-        return result
-
-    def subclass_closure(self) -> dict[str, tuple[str, ...]]:
-        """For each class, the N-Triples form of itself and of all its subclasses."""
-        children: dict[str, set[str]] = {}
-        for quad in self.store.quads_for_pattern(None, _SUBCLASS, None, None):
-            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, NamedNode):
-                children.setdefault(str(quad.object), set()).add(str(quad.subject))
-
-        def below(cls: str, seen: set[str]) -> set[str]:
-            for child in children.get(cls, ()):
-                if child not in seen:
-                    seen.add(child)
-                    below(child, seen)
-            return seen
-
-        return {cls: tuple(sorted(below(cls, {cls}))) for cls in children}
+    return {cls: frozenset(below(cls, {cls})) for cls in children}
 
 
-def _nt(node: Node) -> str:
-    """The N-Triples form of an rdflib term from the shapes graph."""
-    if isinstance(node, URIRef):
-        return str(NamedNode(str(node)))
-    if isinstance(node, RdfLibLiteral):
-        if node.language:
-            return str(Literal(str(node), language=node.language))
-        if node.datatype is not None:
-            return str(Literal(str(node), datatype=NamedNode(str(node.datatype))))
-        return str(Literal(str(node)))
-    raise ConfigurationError(f"a blank node cannot be a constraint parameter: {node}")
+def _classes(iri: str, closure: Closure) -> list[str]:
+    """The N-Triples forms of a class and its subclasses."""
+    return sorted(n_triples(c) for c in closure.get(iri, frozenset({iri})))
 
 
-def _classes(iri: Node, closure: dict[str, tuple[str, ...]]) -> str:
-    key = _nt(iri)
-    return " ".join(closure.get(key, (key,)))
-
-
-@cache
-def _template(name: str) -> str:
-    path = _TEMPLATES / f"{name}.rq"
-    if not path.is_file():
-        raise ConfigurationError(f"no SPARQL template for sh:{name}")
-    return path.read_text(encoding="utf-8")
-
-
-def _target_pattern(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> str:
-    classes = sorted({c for t in constraint.targets for c in _classes(t, closure).split()})
+def _target_pattern(constraint: Constraint, closure: Closure) -> str:
+    classes = sorted({c for t in constraint.targets for c in _classes(str(t), closure)})
     if len(classes) == 1:
         return f"?this a {classes[0]} ."
-    return _template("target-classes").strip().replace("$classes", " ".join(classes))
-
-
-def _parameters(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    name, values = constraint.component, constraint.parameter
-    first = values[0] if values else None
-    if name in ("minCount", "maxCount") and first is not None and int(str(first)) == 1:
-        return {}
-    params: dict[str, str] = {}
-    if name == "class" and first is not None:
-        params["classes"] = _classes(first, closure)
-    elif name == "in":
-        params["in"] = " ".join(_nt(v) for v in values)
-    elif name == "languageIn":
-        params["languages"] = (
-            " || ".join(f"langMatches(lang(?value), {_nt(RdfLibLiteral(str(v)))})" for v in values)
-            or "false"
-        )
-    elif name == "nodeKind" and first is not None:
-        params["nodeKind"] = _NODE_KINDS[first]  # type: ignore[index]
-    elif name == "pattern" and first is not None:
-        params["pattern"] = _nt(RdfLibLiteral(str(first)))
-        params["flags"] = _nt(RdfLibLiteral(constraint.flags))
-    elif first is not None:
-        params[name] = _nt(first)
-        if name == "datatype":
-            castable = str(first) in _CASTABLE
-            params["cast"] = f"{_nt(first)}(STR(?value))" if castable else "true"
-    return params
+    return template("target-classes").strip().replace("$classes", " ".join(classes))
 
 
 def _path(constraint: Constraint) -> str:
     assert constraint.path is not None
-    iri = _nt(constraint.path)
+    iri = str(NamedNode(str(constraint.path)))
     return f"^{iri}" if constraint.inverse else iri
 
 
-def compile_constraint(constraint: Constraint, closure: dict[str, tuple[str, ...]]) -> str:
+def compile_constraint(constraint: Constraint, closure: Closure) -> str:
     """The SELECT query that finds the focus nodes (and values) violating one constraint."""
     target = _target_pattern(constraint, closure)
     if constraint.component == "sparql":
@@ -189,23 +98,25 @@ def compile_constraint(constraint: Constraint, closure: dict[str, tuple[str, ...
         if match is None:
             raise ConfigurationError(f"{constraint.rule}: the SPARQL constraint has no WHERE")
         return f"{text[: match.end()]}\n  {target}\n{text[match.end() :]}"
-    template = constraint.component
-    if template in ("minCount", "maxCount") and int(str(constraint.parameter[0])) == 1:
-        template = f"{template}-1"
-    params = _parameters(constraint, closure)
-    params["PATH"] = _path(constraint)
+    name = constraint.component
+    params = {"PATH": _path(constraint)}
+    if constraint.parameter:
+        params[name] = str(rdf_term(constraint.parameter[0]))
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in params:
-            raise ConfigurationError(f"{constraint.rule}: template {template} needs ${key}")
+            raise ConfigurationError(f"{constraint.rule}: template {name} needs ${key}")
         return params[key]
 
-    text = _PLACEHOLDER.sub(fill, _template(template))
+    text = _PLACEHOLDER.sub(fill, template(name))
     return _TARGET_MARK.sub(lambda _: target, text)
 
 
 def _message(text: str, solution: dict[str, Term]) -> str:
+    if "{" not in text:
+        return text
+
     def fill(match: re.Match[str]) -> str:
         term = solution.get(match.group(1))
         return term.value if term is not None else match.group(0)
@@ -213,38 +124,79 @@ def _message(text: str, solution: dict[str, Term]) -> str:
     return _MESSAGE_VARIABLE.sub(fill, text)
 
 
-def run_constraints(
-    store: ValidationStore, constraints: Sequence[Constraint], *, workers: int = 2
-) -> list[Finding]:
-    """Runs every constraint on the store; the findings in the order of the constraints."""
-    closure = store.subclass_closure()
-    queries = [(c, compile_constraint(c, closure)) for c in constraints]
-
-    def run(item: tuple[Constraint, str]) -> list[Finding]:
-        constraint, query = item
-        return _bind_all(store, constraint, query)
-
-    if workers <= 1:
-        batches: Iterator[list[Finding]] = map(run, queries)
-        return [f for batch in batches for f in batch]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [f for batch in pool.map(run, queries) for f in batch]
+def _store_text(index: Index, constraints: Sequence[Constraint], closure: Closure) -> str:
+    """The statements the SPARQL-evaluated constraints can read, in N-Triples."""
+    lines: list[str] = []
+    for subject, predicate, objects in scoped_statements(index, scope_of(constraints, closure)):
+        head = f"{n_triples(subject)} <{predicate}> "
+        lines.extend(f"{head}{n_triples(obj)} .\n" for obj in objects)
+    return "".join(lines)
 
 
-def _bind_all(store: ValidationStore, constraint: Constraint, query: str) -> list[Finding]:
-    """Runs one query; every variable of a SPARQL constraint is available to its message."""
+def _findings(constraint: Constraint, violations: Sequence[Violation]) -> list[Finding]:
     findings: list[Finding] = []
-    solutions = store.select(query)
-    variables = [v.value for v in solutions.variables]
-    for solution in solutions:
-        focus = solution["this"]
-        if not isinstance(focus, NamedNode | BlankNode | Literal):
+    for focus_key, value_key in violations:
+        focus = term_of(focus_key)
+        value = term_of(value_key) if value_key is not None else None
+        bound: dict[str, Term] = (
+            {"this": focus} if value is None else {"this": focus, "value": value}
+        )
+        findings.append(
+            Finding(
+                constraint,
+                focus,
+                value,
+                _message(constraint.message_es, bound),
+                _message(constraint.message_en, bound),
+            )
+        )
+    return findings
+
+
+def run_constraints(
+    index: Index,
+    constraints: Sequence[Constraint],
+    *,
+    workers: int = 2,
+    queries: QueryRunner | None = None,
+) -> list[Finding]:
+    """Runs every constraint on the data; the findings in the order of the constraints.
+
+    The SPARQL-evaluated constraints go to `queries` (by default run here, after the others,
+    on `workers` threads) before the others are evaluated, so that a child process can answer
+    them meanwhile.
+    """
+    in_sparql = [c for c in constraints if c.component not in PYTHON_COMPONENTS]
+    in_python = [c for c in constraints if c.component in PYTHON_COMPONENTS]
+    inverse_paths = {str(c.path) for c in constraints if c.inverse and c.path is not None}
+    # what the steps below look up by object, in one pass over the nodes
+    index.prepare(values={_SUBCLASS}, inverse={_TYPE, *inverse_paths})
+    closure = subclass_closure(index)
+    runner = queries or InProcess(workers)
+    remember(runner.readings())
+    if in_sparql:
+        runner.submit(
+            _store_text(index, in_sparql, closure),
+            [compile_constraint(c, closure) for c in in_sparql],
+        )
+    found: dict[int, list[Finding]] = {}
+    for c, violations in zip(in_python, evaluate(index, closure, in_python), strict=True):
+        found[id(c)] = _findings(c, violations)
+    for c, answer in zip(in_sparql, runner.answers(), strict=True):
+        found[id(c)] = _bound_findings(c, answer)
+    return [f for c in constraints for f in found[id(c)]]
+
+
+def _bound_findings(constraint: Constraint, answer: Answer) -> list[Finding]:
+    """One finding per solution; every variable of a SPARQL constraint is available to its
+    message."""
+    findings: list[Finding] = []
+    variables, rows = answer
+    for row in rows:
+        bound = {name: term for name, term in zip(variables, row, strict=True) if term is not None}
+        focus = bound.get("this")
+        if focus is None:
             continue
-        bound: dict[str, Term] = {}
-        for name in variables:
-            term = solution[name]
-            if isinstance(term, NamedNode | BlankNode | Literal):
-                bound[name] = term
         path = bound.get("path")
         value = bound.get("value")
         if value is None and constraint.component == "sparql":

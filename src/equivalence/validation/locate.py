@@ -1,29 +1,36 @@
 """Where a focus node of a validation result is: its standard, unit and criterion codes, its
 country, and the file and line it was read from.
 
-Index look-ups on the validation store, a few per focus node and cached per standard and unit:
+Dict look-ups on the dataset's index, a few per focus node and cached per standard and unit:
 one SPARQL query over tens of thousands of focus nodes took minutes on a 10,000-standard
-submission, these take about a second.
+submission.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Store
+from pyoxigraph import BlankNode, Literal, NamedNode
 
-from equivalence.vocab import COUNTRIES, DCTERMS, EQ, PROV, RDF, country_iri
+from equivalence.validation.dataset import Index, Key
+from equivalence.vocab import COUNTRIES, DCTERMS, EQ, PROV, country_iri
 
 __all__ = ["Place", "locate"]
 
 _KINDS = (
-    ("standard", EQ.CompetencyStandard),
-    ("unit", EQ.CompetencyUnit),
-    ("criterion", EQ.PerformanceCriterion),
+    ("standard", EQ.CompetencyStandard.value),
+    ("unit", EQ.CompetencyUnit.value),
+    ("criterion", EQ.PerformanceCriterion.value),
 )
-_COUNTRY_CODES: Mapping[NamedNode, str] = {country_iri(c): c for c in COUNTRIES}
+_COUNTRY_CODES: Mapping[Key, str] = {country_iri(c).value: c for c in COUNTRIES}
+_IDENTIFIER = DCTERMS.identifier.value
+_COUNTRY = EQ.country.value
+_HAS_UNIT = EQ.hasUnit.value
+_HAS_CRITERION = EQ.hasCriterion.value
+_DERIVED_FROM = PROV.wasDerivedFrom.value
+_SOURCE_FILE = EQ.sourceFile.value
+_SOURCE_ROW = EQ.sourceRow.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,55 +44,71 @@ class Place:
     line: int | None = None
 
 
-class _Index:
-    def __init__(self, store: Store, closure: Mapping[str, tuple[str, ...]]) -> None:
-        self.store = store
-        self.classes = {kind: frozenset(closure.get(str(cls), (str(cls),))) for kind, cls in _KINDS}
+def _is_blank(key: Key) -> bool:
+    return isinstance(key, str) and key.startswith("_:")
 
-    def objects(self, subject: NamedNode, predicate: NamedNode) -> list[NamedNode | Literal]:
-        found = (q.object for q in self.store.quads_for_pattern(subject, predicate, None, None))
-        return sorted(
-            (o for o in found if isinstance(o, NamedNode | Literal)), key=lambda t: t.value
+
+def _text(key: Key) -> str:
+    return key.value if isinstance(key, Literal) else key
+
+
+class _Index:
+    def __init__(self, index: Index, closure: Mapping[str, frozenset[str]]) -> None:
+        self.index = index
+        self.classes = {kind: closure.get(cls, frozenset({cls})) for kind, cls in _KINDS}
+        # per standard and unit; a functools.cache on the methods kept every index alive
+        self._standards: dict[str, tuple[str | None, str | None]] = {}
+        self._units: dict[str, tuple[str | None, str | None, str | None]] = {}
+
+    def objects(self, subject: str, predicate: str) -> list[Key]:
+        """The IRIs and literals of a subject and predicate, by their text."""
+        found = self.index.objects(subject, predicate)
+        return sorted((o for o in found if not _is_blank(o)), key=_text)
+
+    def subjects(self, predicate: str, obj: str) -> list[str]:
+        found = self.index.subjects(predicate, obj)
+        return sorted(s for s in found if not _is_blank(s))
+
+    def code(self, node: str) -> str | None:
+        codes = self.objects(node, _IDENTIFIER)
+        return _text(codes[0]) if codes else None
+
+    def kind(self, node: str) -> str:
+        types = self.index.types(node)
+        return next(
+            (kind for kind, classes in self.classes.items() if not classes.isdisjoint(types)), ""
         )
 
-    def subjects(self, predicate: NamedNode, obj: NamedNode) -> list[NamedNode]:
-        found = (q.subject for q in self.store.quads_for_pattern(None, predicate, obj, None))
-        return sorted((s for s in found if isinstance(s, NamedNode)), key=lambda t: t.value)
-
-    def code(self, node: NamedNode) -> str | None:
-        codes = self.objects(node, DCTERMS.identifier)
-        return codes[0].value if codes else None
-
-    def kind(self, node: NamedNode) -> str:
-        types = {str(t) for t in self.objects(node, RDF.type)}
-        return next((kind for kind, classes in self.classes.items() if types & classes), "")
-
-    @cache  # noqa: B019 -- one index per validation, dropped with it
-    def standard(self, node: NamedNode) -> tuple[str | None, str | None]:
+    def standard(self, node: str) -> tuple[str | None, str | None]:
         """The code and country of a standard."""
-        countries = [c for c in self.objects(node, EQ.country) if isinstance(c, NamedNode)]
-        country = _COUNTRY_CODES.get(countries[0]) if countries else None
-        return self.code(node), country
+        found = self._standards.get(node)
+        if found is None:
+            countries = [c for c in self.objects(node, _COUNTRY) if isinstance(c, str)]
+            country = _COUNTRY_CODES.get(countries[0]) if countries else None
+            found = self._standards[node] = (self.code(node), country)
+        return found
 
-    @cache  # noqa: B019
-    def unit(self, node: NamedNode) -> tuple[str | None, str | None, str | None]:
+    def unit(self, node: str) -> tuple[str | None, str | None, str | None]:
         """The code of a unit, and the code and country of its first standard."""
-        owners = [self.standard(s) for s in self.subjects(EQ.hasUnit, node)]
-        standard, country = min(owners, key=lambda o: o[0] or "~") if owners else (None, None)
-        return self.code(node), standard, country
+        found = self._units.get(node)
+        if found is None:
+            owners = [self.standard(s) for s in self.subjects(_HAS_UNIT, node)]
+            standard, country = min(owners, key=lambda o: o[0] or "~") if owners else (None, None)
+            found = self._units[node] = (self.code(node), standard, country)
+        return found
 
-    def record(self, node: NamedNode) -> tuple[str | None, int | None]:
-        for record in self.objects(node, PROV.wasDerivedFrom):
-            if not isinstance(record, NamedNode):
+    def record(self, node: str) -> tuple[str | None, int | None]:
+        for record in self.objects(node, _DERIVED_FROM):
+            if not isinstance(record, str):
                 continue
-            files = self.objects(record, EQ.sourceFile)
-            rows = self.objects(record, EQ.sourceRow)
+            files = self.objects(record, _SOURCE_FILE)
+            rows = self.objects(record, _SOURCE_ROW)
             if files:
-                line = rows[0].value if rows else ""
-                return files[0].value, int(line) if line.isdigit() else None
+                line = _text(rows[0]) if rows else ""
+                return _text(files[0]), int(line) if line.isdigit() else None
         return None, None
 
-    def place(self, node: NamedNode, rows: Mapping[str, tuple[str, int]]) -> Place:
+    def place(self, node: str, rows: Mapping[str, tuple[str, int]]) -> Place:
         kind = self.kind(node)
         standard = unit = criterion = country = None
         if kind == "standard":
@@ -94,23 +117,23 @@ class _Index:
             unit, standard, country = self.unit(node)
         elif kind == "criterion":
             criterion = self.code(node)
-            units = self.subjects(EQ.hasCriterion, node)
+            units = self.subjects(_HAS_CRITERION, node)
             if units:
                 unit, standard, country = self.unit(units[0])
-        if node.value in rows:
+        if node in rows:
             file: str | None
-            file, line = rows[node.value]
+            file, line = rows[node]
             return Place(kind, country, standard, unit, criterion, file, line)
         file, number = self.record(node)
         return Place(kind, country, standard, unit, criterion, file, number)
 
 
 def locate(
-    store: Store,
+    index: Index,
     foci: Iterable[NamedNode | BlankNode | Literal],
-    closure: Mapping[str, tuple[str, ...]],
+    closure: Mapping[str, frozenset[str]],
     rows: Mapping[str, tuple[str, int]],
 ) -> dict[str, Place]:
     """The place of every IRI focus node, by its IRI."""
-    index = _Index(store, closure)
-    return {f.value: index.place(f, rows) for f in foci if isinstance(f, NamedNode)}
+    located = _Index(index, closure)
+    return {f.value: located.place(f.value, rows) for f in foci if isinstance(f, NamedNode)}

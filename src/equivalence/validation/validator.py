@@ -8,12 +8,13 @@ Template rows the reader could not turn into RDF are reported too, located by fi
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, wraps
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 from urllib.parse import unquote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
@@ -26,9 +27,16 @@ from equivalence.ontology import load_ontology_triples
 from equivalence.settings import get_settings
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import TripleStore
-from equivalence.validation.engine import Finding, ValidationStore, run_constraints
+from equivalence.validation.dataset import Dataset, term_of
+from equivalence.validation.engine import Finding, run_constraints, subclass_closure
 from equivalence.validation.locate import Place, locate
 from equivalence.validation.model import Severity, ValidationReport, ValidationResult
+from equivalence.validation.queries import (
+    ChildProcess,
+    InProcess,
+    QueryRunner,
+    child_process_possible,
+)
 from equivalence.validation.report import compare
 from equivalence.validation.shapes import Constraint, project_constraints
 from equivalence.validation.template_messages import template_message
@@ -56,6 +64,9 @@ __all__ = [
 ]
 
 _REFERENCE_PREDICATES: Final = (EQ.occupation, EQ.relatedSkill)
+_CHILD_PROCESS_BYTES: Final = 8 * 2**20
+_STANDARD: Final = EQ.CompetencyStandard.value
+_IDENTIFIER: Final = DCTERMS.identifier.value
 _TEMPLATE_MARKERS: Final = ("standards.csv",)
 
 # (kind of focus node, property path) -> the template column an agency knows it by
@@ -193,18 +204,24 @@ def _read_one(
     submission: Submission,
     *,
     provenance: bool,
-    sink: Callable[[list[Quad]], None] | None,
+    dataset: Dataset | None,
 ) -> None:
     if path.is_dir() or path.suffix.lower() == ".xlsx":
-        source, problems = read_template_rows(path, provenance=provenance, sink=sink)
+        if dataset is not None:
+            source, problems = read_template_rows(path, provenance=False, builders=dataset.builder)
+        else:
+            source, problems = read_template_rows(path, provenance=provenance)
         submission.problems.extend(problems)
-        submission.rows.update(source.rows)
+        if submission.rows:
+            submission.rows.update(source.rows)
+        else:
+            submission.rows = source.rows  # the only template, most often: no copy
     else:
         source = read_rdf_file(path, country)
         for code in _country_codes(q.graph_name for q in source.quads):
             submission.foreign.extend(_foreign_subjects(source, code))
-    if sink is not None:
-        sink(source.quads)
+    if dataset is not None:
+        dataset.add_quads(source.quads)
     else:
         submission.quads.extend(source.quads)
     submission.inputs.append(str(path))
@@ -216,13 +233,14 @@ def read_submission(
     country: str | None = None,
     max_bytes: int | None = None,
     provenance: bool = True,
-    sink: Callable[[list[Quad]], None] | None = None,
+    dataset: Dataset | None = None,
 ) -> Submission:
     """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated).
 
     `provenance=False` leaves out the source records of template rows (what a dry run needs:
     the shapes check the content; `rows` still says where each resource was read). With a
-    `sink`, the quads go to it as they are read and `quads` stays empty.
+    `dataset`, what is read goes into it (a template's rows indexed as they are converted,
+    without provenance and without building quads) and `quads` stays empty.
     """
     files = [f for path in paths for f in _files_of(path)]
     if not files:
@@ -230,7 +248,7 @@ def read_submission(
     _check_size(files, max_bytes if max_bytes is not None else get_settings().max_input_bytes)
     submission = Submission()
     for path in files:
-        _read_one(path, country, submission, provenance=provenance, sink=sink)
+        _read_one(path, country, submission, provenance=provenance, dataset=dataset)
     return submission
 
 
@@ -259,9 +277,10 @@ def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[
     For each classification (and ESCO's skills) loaded in the store: one of its concepts, which
     says it is loaded, and `skos:inScheme` for every concept the submission names that exists.
     """
-    if store is None:
-        return []
-    wanted = _referenced(quads)
+    return _reference_facts(store, _referenced(quads)) if store is not None else []
+
+
+def _reference_facts(store: TripleStore, wanted: set[NamedNode]) -> list[Triple]:
     facts: list[Triple] = []
     witnessed: set[str] = set()
     for row in default_catalogue().select(store, "validation-reference-concepts").rows:
@@ -274,14 +293,17 @@ def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[
     return facts
 
 
-def _add_context(data: ValidationStore, store: TripleStore | None) -> None:
+def _add_context(data: Dataset, store: TripleStore | None) -> None:
     """The ontology, and the reference facts the data names, next to the data."""
-    referencing = (
-        q for p in _REFERENCE_PREDICATES for q in data.store.quads_for_pattern(None, p, None, None)
-    )
-    context = reference_context(store, referencing)
+    if store is not None:
+        wanted = {
+            NamedNode(o)
+            for p in _REFERENCE_PREDICATES
+            for o in data.objects_of(p.value)
+            if isinstance(o, str) and not o.startswith("_:")
+        }
+        data.add_triples(GRAPH.ontology, _reference_facts(store, wanted))
     data.add_triples(GRAPH.ontology, ontology_triples())
-    data.add_triples(GRAPH.ontology, context)
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,15 +385,20 @@ def _template_result(problem: InputError) -> ValidationResult:
     )
 
 
-def _country_results(data: ValidationStore, country: str) -> list[ValidationResult]:
+def _first_code(data: Dataset, node: str) -> str | None:
+    """The code of a standard (the first in order, should it have several)."""
+    return min(
+        (c.value for c in data.objects(node, _IDENTIFIER) if isinstance(c, Literal)), default=None
+    )
+
+
+def _country_results(data: Dataset, country: str) -> list[ValidationResult]:
     """Standards of another country in a submission made for `country`."""
     results: list[ValidationResult] = []
-    own = country_graph(country)
-    for quad in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None):
-        if quad.graph_name != own:
-            other = country_of_graph(quad.graph_name) or "?"
-            codes = data.store.quads_for_pattern(quad.subject, DCTERMS.identifier, None, None)
-            code = next((q.object.value for q in codes if isinstance(q.object, Literal)), None)
+    own = country_graph(country).value
+    for node, graph in data.typed(_STANDARD):
+        if graph != own:
+            other = country_of_graph(term_of(graph) if graph else None) or "?"
             results.append(
                 ValidationResult(
                     Severity.VIOLATION,
@@ -381,10 +408,10 @@ def _country_results(data: ValidationStore, country: str) -> list[ValidationResu
                     f"The standard belongs to {other}, but the submission is {country}'s: an "
                     "agency may only submit its own country's standards.",
                     country=other,
-                    standard=code,
+                    standard=_first_code(data, node),
                     field="country",
                     value=other,
-                    focus=_text(quad.subject),
+                    focus=term_of(node).value,
                 )
             )
     return results
@@ -395,16 +422,42 @@ def _country_results(data: ValidationStore, country: str) -> list[ValidationResu
 # --------------------------------------------------------------------------------------------
 
 
+_Validation = TypeVar("_Validation", bound=Callable[..., object])
+
+
+def _collector_paused(function: _Validation) -> _Validation:
+    """Runs `function` with the garbage collector off: it builds millions of acyclic objects,
+    which a collection would only walk again. They are freed (by reference counting) when the
+    function returns, before the collector is back on; else its next collection would walk
+    every one of them, still in the youngest generation (seconds on 10,000 standards)."""
+
+    @wraps(function)
+    def paused(*args: object, **kwargs: object) -> object:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]
+
+
 def _shape_results(
-    data: ValidationStore,
+    data: Dataset,
     store: TripleStore | None,
     rows: Mapping[str, tuple[str, int]],
     constraints: Sequence[Constraint] | None,
     workers: int,
+    queries: QueryRunner | None = None,
 ) -> list[ValidationResult]:
     _add_context(data, store)
-    findings = run_constraints(data, constraints or project_constraints(), workers=workers)
-    places = locate(data.store, {f.focus for f in findings}, data.subclass_closure(), rows)
+    index = data.union()
+    findings = run_constraints(
+        index, constraints or project_constraints(), workers=workers, queries=queries
+    )
+    places = locate(index, {f.focus for f in findings}, subclass_closure(index), rows)
     return [
         _result(
             f, places.get(f.focus.value, Place()) if isinstance(f.focus, NamedNode) else Place()
@@ -413,6 +466,7 @@ def _shape_results(
     ]
 
 
+@_collector_paused
 def validate_quads(
     quads: Iterable[Quad],
     *,
@@ -425,13 +479,13 @@ def validate_quads(
 
     `rows` locates resources read without provenance quads: {IRI: (file, line)}.
     """
-    data = ValidationStore()
+    data = Dataset()
     data.add_quads(quads)
     return _shape_results(data, store, rows or {}, constraints, workers)
 
 
-def _standards(data: ValidationStore) -> int:
-    return sum(1 for _ in data.store.quads_for_pattern(None, RDF.type, EQ.CompetencyStandard, None))
+def _standards(data: Dataset) -> int:
+    return len(data.typed(_STANDARD))
 
 
 def _country_codes(graphs: Iterable[object]) -> tuple[str, ...]:
@@ -439,11 +493,13 @@ def _country_codes(graphs: Iterable[object]) -> tuple[str, ...]:
     return tuple(sorted({c for g in graphs if (c := country_of_graph(g)) is not None}))
 
 
-def _countries(data: ValidationStore) -> tuple[str, ...]:
-    return _country_codes(data.store.named_graphs())
+def _countries(data: Dataset) -> tuple[str, ...]:
+    return _country_codes(data.graph_names())
 
 
 def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+    """By severity, where, rule and value; then by focus, path and term, so that the order does
+    not depend on the order the constraints were evaluated in."""
     return tuple(
         sorted(
             results,
@@ -455,6 +511,9 @@ def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]
                 r.criterion or "",
                 r.rule,
                 r.value or "",
+                r.focus or "",
+                r.path or "",
+                r.term or "",
             ),
         )
     )
@@ -465,6 +524,7 @@ def _accepted(store: TripleStore, country: str) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object, graph) for t in store.triples(graph)]
 
 
+@_collector_paused
 def validate_submission(
     submission: Submission,
     *,
@@ -472,16 +532,18 @@ def validate_submission(
     country: str | None = None,
     baseline: bool = True,
     workers: int = 2,
-    data: ValidationStore | None = None,
+    data: Dataset | None = None,
+    queries: QueryRunner | None = None,
 ) -> ValidationReport:
     """Validates what was read; compares with the country's accepted data when the store has some.
 
-    `data` is the validation store the submission was read into (`read_submission(sink=…)`);
-    without it, the submission's quads are loaded into a new one.
+    `data` is the dataset the submission was read into (`read_submission(dataset=…)`); without
+    it, the submission's quads are put into a new one. `queries` runs the SPARQL constraints'
+    queries (by default in this process).
     """
     started = time.perf_counter()
     if data is None:
-        data = ValidationStore()
+        data = Dataset()
         data.add_quads(submission.quads)
     countries = _countries(data) or ((country,) if country else ())
     standards, triples = _standards(data), len(data)
@@ -489,7 +551,8 @@ def validate_submission(
     results.extend(submission.foreign)
     if country is not None:
         results.extend(_country_results(data, country))
-    results.extend(_shape_results(data, store, submission.rows, None, workers))
+    results.extend(_shape_results(data, store, submission.rows, None, workers, queries))
+    del data  # the index is freed here, not after the comparison below
     report = ValidationReport(
         _sorted(results),
         inputs=tuple(submission.inputs),
@@ -509,6 +572,7 @@ def validate_submission(
     return report
 
 
+@_collector_paused
 def validate_paths(
     paths: Sequence[Path],
     *,
@@ -516,10 +580,13 @@ def validate_paths(
     country: str | None = None,
     baseline: bool = True,
     workers: int = 2,
+    query_process: bool | None = None,
 ) -> ValidationReport:
     """Reads and validates a submission (template folders or workbooks, RDF files).
 
     Raises `InputError` when the input cannot be read at all; everything else is in the report.
+    `query_process` runs the SPARQL constraints' queries in a child process, meanwhile (None:
+    when the input has at least 8 MiB and a child can be forked safely, see `queries.py`).
     """
     if country is not None:
         country = country.upper()
@@ -529,15 +596,32 @@ def validate_paths(
                 code="unknown-country",
             )
     started = time.perf_counter()
-    data = ValidationStore()
-    submission = read_submission(paths, country=country, provenance=False, sink=data.add_quads)
-    report = validate_submission(
-        submission, store=store, country=country, baseline=baseline, workers=workers, data=data
-    )
-    return _with_seconds(report, time.perf_counter() - started)
+    with _query_runner(paths, query_process, workers) as queries:
+        data = Dataset()
+        submission = read_submission(paths, country=country, provenance=False, dataset=data)
+        report = validate_submission(
+            submission,
+            store=store,
+            country=country,
+            baseline=baseline,
+            workers=workers,
+            data=data,
+            queries=queries,
+        )
+    return replace(report, seconds=time.perf_counter() - started)
 
 
-def _with_seconds(report: ValidationReport, seconds: float) -> ValidationReport:
-    from dataclasses import replace
+def _input_bytes(paths: Sequence[Path]) -> int:
+    return sum(_size(f) for path in paths for f in _files_of(path))
 
-    return replace(report, seconds=seconds)
+
+def _query_runner(
+    paths: Sequence[Path], query_process: bool | None, workers: int
+) -> ChildProcess | InProcess:
+    """A child process for the queries of a big input (forked now, while this one is small)."""
+    if query_process is None:
+        query_process = child_process_possible() and _input_bytes(paths) >= _CHILD_PROCESS_BYTES
+    if not query_process:
+        return InProcess(workers)
+    selects = [c.select for c in project_constraints() if c.component == "sparql"]
+    return ChildProcess(workers, selects)
