@@ -106,3 +106,36 @@ def test_a_thesaurus_can_be_extended() -> None:
 )
 def test_the_thesaurus_leaves_unrelated_words_sharing_a_stem(text: str, absent: str) -> None:
     assert absent not in default_thesaurus().canonical(words(text))
+
+
+def test_stemming_from_many_threads_gives_the_single_thread_stems() -> None:
+    """The search route stems from a thread pool; a shared Snowball stemmer raised IndexError."""
+    import threading
+
+    from equivalence.matching import text
+
+    words = [
+        f"{stem}{ending}"
+        for stem in ("gestion", "capacit", "limpi", "atend", "sold", "cocin")
+        for ending in ("ar", "aciones", "adoras", "ando", "imientos", "ería", "amente", "es")
+    ]
+    text._stem.cache_clear()
+    expected = {w: text._stem(w) for w in words}
+    failures: list[BaseException] = []
+    results: list[dict[str, str]] = []
+
+    def stem_all() -> None:
+        try:
+            for _ in range(200):
+                text._stem.cache_clear()
+                results.append({w: text._stem(w) for w in words})
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=stem_all) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert all(found == expected for found in results)

@@ -49,7 +49,7 @@ def mapping_json(record: MappingRecord) -> dict[str, Any]:
         "subject_coverage": record.subject_coverage,
         "object_coverage": record.object_coverage,
         "justification": record.justification,
-        "review_status": record.review_status.rsplit("/", 1)[-1] or "proposed",
+        "review_status": record.review_status,
         "inferred": record.inferred,
         "mapping_date": record.mapping_date.isoformat() if record.mapping_date else None,
     }
@@ -106,7 +106,7 @@ def list_mappings(
         for r in workspace.mappings()
         if _between(r, first, second)
         and (wanted is None or r.predicate is wanted)
-        and (status is None or (r.review_status.rsplit("/", 1)[-1] or "proposed") == status)
+        and (status is None or r.review_status == status)
         and (
             min_confidence is None or (r.confidence is not None and r.confidence >= min_confidence)
         )

@@ -156,7 +156,7 @@ class CountryEquivalents:
 def _equivalent_view(
     country: str, code: str, equivalent: Equivalent, t: Translator
 ) -> EquivalentView:
-    status = equivalent.review_status.rsplit("/", 1)[-1] or "proposed"
+    status = equivalent.review_status
     return EquivalentView(
         country=equivalent.country,
         code=equivalent.code,

@@ -65,7 +65,7 @@ def _short(iri: str) -> str:
 
 
 def _oriented(record: MappingRecord, *, from_subject: bool, title: str) -> Equivalent:
-    status = record.review_status.rsplit("/", 1)[-1] or "proposed"
+    status = record.review_status
     if from_subject:
         return Equivalent(
             record.iri,

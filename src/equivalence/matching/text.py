@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
@@ -86,12 +87,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-_STEMMER: Final = snowballstemmer.stemmer("spanish")
+# a Snowball stemmer keeps state between calls and is not thread-safe (the HTTP service
+# searches from a thread pool): one per thread
+_STEMMERS = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_STEMMERS, "spanish", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.spanish = snowballstemmer.stemmer("spanish")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 class Thesaurus:
