@@ -387,6 +387,43 @@ def _busy_cores(seconds: float = 2.0) -> float:
     return (os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1)
 
 
+# Put on a server's PYTHONPATH as sitecustomize.py: logs every full (generation 2) collection of
+# the cyclic garbage collector with its duration, so that a run can say how long the server
+# stood still collecting (every thread waits while it runs).
+GC_PROBE = """\
+import gc, os, sys, time
+
+_started = [0.0]
+
+
+def _probe(phase, info):
+    if info["generation"] != 2:
+        return
+    if phase == "start":
+        _started[0] = time.perf_counter()
+    else:
+        ms = (time.perf_counter() - _started[0]) * 1000
+        sys.stderr.write(f"GC2-PROBE {os.getpid()} {ms:.1f}\\n")
+        sys.stderr.flush()
+
+
+gc.callbacks.append(_probe)
+"""
+
+
+def _gc_probe_dir(work: Path) -> Path:
+    folder = work / "gc-probe"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(GC_PROBE, encoding="utf-8")
+    return folder
+
+
+def _gc_pauses(log_text: str) -> list[float]:
+    return [
+        float(line.split()[2]) for line in log_text.splitlines() if line.startswith("GC2-PROBE ")
+    ]
+
+
 class Server:
     """A server process in its own process group, stopped (the whole group) on exit."""
 
@@ -472,6 +509,7 @@ def wrk(
     cmd += ["--latency", "-s", str(WRK / "load.lua"), base]
     busy0, total0 = _cpu_jiffies()
     ours0 = server.cpu_jiffies() if server else 0
+    gc0 = len(_gc_pauses(server.log_text())) if server else 0
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -482,6 +520,7 @@ def wrk(
             process.wait()
     busy1, total1 = _cpu_jiffies()
     ours1 = server.cpu_jiffies() if server else 0
+    gc_pauses = _gc_pauses(server.log_text())[gc0:] if server else []
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = sum(getattr(children1, f) - getattr(children0, f) for f in ("ru_utime", "ru_stime"))
     stdout, stderr = stdout_bytes.decode(), stderr_bytes.decode()
@@ -515,6 +554,7 @@ def wrk(
         "cpu_busy_cores": round(cores * (busy1 - busy0) / max(total1 - total0, 1), 2),
         "cpu_server_cores": round((ours1 - ours0) / elapsed, 2) if server else None,
         "cpu_wrk_cores": round(wrk_cpu * os.sysconf("SC_CLK_TCK") / elapsed, 2),
+        "gc_full_ms": gc_pauses,
         "wrk_text": stdout.split("WRK_JSON", 1)[0].strip(),
     }
     others = result["cpu_busy_cores"] - (result["cpu_server_cores"] or 0) - result["cpu_wrk_cores"]
@@ -527,7 +567,8 @@ def _brief(r: dict[str, Any]) -> str:
     return (
         f"{offered}c{r['connections']}: {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, "
         f"p90 {r['p90_ms']:.2f}, p99 {r['p99_ms']:.2f}, max {r['max_ms']:.1f}; "
-        f"errors {r['errors']}; CPU cores: server {r['cpu_server_cores']}, wrk "
+        f"errors {r['errors']}; full GCs {len(r['gc_full_ms'])} "
+        f"(longest {max(r['gc_full_ms'], default=0):.0f} ms); CPU cores: server {r['cpu_server_cores']}, wrk "
         f"{r['cpu_wrk_cores']}, others {r['cpu_other_cores']}"
     )
 
@@ -620,7 +661,8 @@ class Bench:
         cmd += ["--log-level", "info"]
         name = f"equivalence serve --workers {workers}"
         out: dict[str, Any] = {"workers": workers}
-        with running(name, cmd, self.work / f"server-{workers}.log", dict(os.environ)) as server:
+        env = {**os.environ, "PYTHONPATH": str(_gc_probe_dir(self.work))}
+        with running(name, cmd, self.work / f"server-{workers}.log", env) as server:
             started = time.monotonic()
             probe = (folder / "equivalents.txt").read_text(encoding="utf-8").split("\n", 1)[0]
 
@@ -847,9 +889,13 @@ def _row(label: str, workers: int, r: dict[str, Any]) -> str:
     return (
         f"| {label} | {workers} | {r['connections']} | {offered} | {r['rps']:,.0f} | "
         f"{_ms(r['p50_ms'])} | {_ms(r['p90_ms'])} | {_ms(r['p99_ms'])} | {_ms(r['max_ms'])} | "
-        f"{r['errors']} | {r['cpu_server_cores'] * 1e6 / max(r['rps'], 1e-9):,.0f} | "
-        f"{r['cpu_other_cores']:.2f} |"
+        f"{r['errors']} | {_gc_cell(r['gc_full_ms'])} | "
+        f"{r['cpu_server_cores'] * 1e6 / max(r['rps'], 1e-9):,.0f} | {r['cpu_other_cores']:.2f} |"
     )
+
+
+def _gc_cell(pauses: list[float]) -> str:
+    return f"{len(pauses)} ({max(pauses):,.0f} ms)" if pauses else "0"
 
 
 def _verdict(ok: bool) -> str:
@@ -911,7 +957,9 @@ def _section(doc: dict[str, Any]) -> str:
         f"{min(before):.2f}–{max(before):.2f} cores were busy (the script waits up to "
         f"{doc['max_wait']:.0f} s for less than {doc['max_busy']} cores), and during the runs "
         f"other processes used {statistics.median(others):.2f} cores in the median run "
-        f"(at most {max(others):.2f}). Each figure is one run of {doc['duration']} s.",
+        f"(at most {max(others):.2f}). Each figure is one run of {doc['duration']} s; on "
+        "this VM two runs of the same server, back to back with nothing else running, can "
+        "differ by tens of percent in req/s.",
         "",
         f"Data: an on-disk store of {s['triples']:,} triples in {s['graphs']} graphs — "
         f"{s['standards']:,} standards ({per_country}; "
@@ -930,11 +978,14 @@ def _section(doc: dict[str, Any]) -> str:
         "connection sends its next request when the last is answered (the throughput at "
         "saturation). *Paced*: the connections send at a fixed offered rate (the latency at "
         "that load; the achieved rate falls short when the server cannot keep up). *One "
-        "connection*: requests back to back, alone.",
+        "connection*: requests back to back, alone. *Full GCs*: the full (generation 2) "
+        "collections of Python's garbage collector in the server during the run, and the "
+        "longest (a probe loaded as `sitecustomize` logs them); a worker answers nothing "
+        "while one runs.",
         "",
         "| route | workers | conn. | offered | req/s | p50 ms | p90 ms | p99 ms | max ms | "
-        "errors | server CPU µs/req | others' CPU (cores) |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "errors | full GCs (longest) | server CPU µs/req | others' CPU (cores) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for server in doc["servers"]:
         for name, r in server["runs"].items():
@@ -949,7 +1000,7 @@ def _section(doc: dict[str, Any]) -> str:
     for server in doc["servers"]:
         w = server["workers"]
         lines.append(
-            f"{w} worker{'s' if w > 1 else ''}: ready {server['startup_seconds']:.0f} s after "
+            f"- {w} worker{'s' if w > 1 else ''}: ready {server['startup_seconds']:.0f} s after "
             "start (each worker reads the titles and mappings, builds the equivalents index and "
             f"opens the search index), {server['rss_mib']:,.0f} MiB resident in all."
         )
@@ -957,10 +1008,20 @@ def _section(doc: dict[str, Any]) -> str:
             if r["errors"]:
                 bad = {k: v for k, v in r["socket_errors"].items() if v and k != "status"}
                 lines.append(
-                    f"Errors in *{name}* ({w} worker{'s' if w > 1 else ''}): {r['non2xx']} "
+                    f"- Errors in *{name}* ({w} worker{'s' if w > 1 else ''}): {r['non2xx']} "
                     f"responses not 2xx ({', '.join(r['statuses']) or '-'}), socket errors "
                     f"{bad or 'none'}."
                 )
+    for server in doc["servers"]:
+        paced = server["runs"]["equivalents paced"]
+        w = server["workers"]
+        lines.append(
+            f"- At {paced['offered_rps']:,.0f} equivalents a second, {w} worker"
+            f"{'s were' if w > 1 else ' was'} busy {paced['cpu_server_cores']:.2f} of the "
+            f"{min(w, os.cpu_count() or 1)} core{'s' if w > 1 else ''} {'they' if w > 1 else 'it'} "
+            f"can use ({paced['cpu_server_cores'] * 1e6 / max(paced['rps'], 1e-9):,.0f} µs of "
+            "CPU a request, HTTP included)."
+        )
     lines += ["", "Targets of issue 5:", "", *_targets(doc), ""]
     lines += [
         "Little's law: with 32 connections in a closed loop, p50 ≤ 5 ms would take about "
@@ -1084,7 +1145,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-wait", type=float, default=60.0, help="seconds to wait for that")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the doc section from the last results"
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        section = _section(json.loads(RESULTS.read_text(encoding="utf-8")))
+        print(section)
+        if not args.no_write:
+            write_section(BEGIN, END, HEADING, section, DOC)
+        return 0
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not on the PATH (Debian/Ubuntu: apt-get install wrk)")
     # Ctrl-C raises KeyboardInterrupt; make SIGTERM and SIGHUP unwind the same way
