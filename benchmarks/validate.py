@@ -461,7 +461,8 @@ def _section(doc: dict[str, Any]) -> str:
         f"({'met' if ok_rss else 'NOT met'}). Wall time is the whole fresh process: interpreter, "
         "imports, reading the CSV folder, building the graph, validating, the report"
         + (f" (in-process: {ours_n['seconds']:.1f} s)" if ours_n.get("seconds") is not None else "")
-        + "; peak RSS is of the process and the query process it forks, summed"
+        + "; peak RSS is of the process and the process it forks (the template's other part, "
+        "or for RDF input the query process), summed"
         + (
             f" (the process alone: {_gib(ours_n['rss_mib'])} GiB)."
             if ours_n.get("rss_mib") is not None

@@ -94,6 +94,11 @@ class QuadBuilder:
             self.sink(self.quads)
             self.quads = []
 
+    def describe(self, subject: NamedNode, statements: Iterable[tuple[NamedNode, Object]]) -> None:
+        """Adds `(predicate, object)` statements about one subject (a builder may do it at once)."""
+        for predicate, obj in statements:
+            self.add(subject, predicate, obj)
+
     def add_text(
         self, subject: NamedNode, predicate: NamedNode, value: str | None, lang: str | None = None
     ) -> None:

@@ -62,6 +62,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "TABLES",
     "BuilderFactory",
+    "TemplatePart",
     "read_template",
     "read_template_rows",
     "write_template",
@@ -69,6 +70,73 @@ __all__ = [
 
 # Makes the builder of one country's graph and one table: (graph, dataset, record path).
 BuilderFactory = Callable[[NamedNode, str, str], QuadBuilder]
+# given a table's header, which of its raw rows to read
+RowFilter = Callable[[Sequence[str]], Callable[[Sequence[str]], bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class TemplatePart:
+    """Part `index` of `parts` disjoint parts of a template, made by standard: a standard's
+    units and criteria are in its part, and standards sharing a Chilean unit (one UCL in
+    several profiles) in the same one. Reading each part in its own process reads the
+    template on several cores; every row check is made in the part of its row's standard
+    (the checks across standards — repeated codes, sector and committee spellings — by every
+    part, reported by the row's). Sectors and committees are described in every part that
+    names them. Rows of an unknown standard are in part 0."""
+
+    index: int
+    parts: int
+
+    def plan(self, tables: Mapping[str, _Table]) -> dict[tuple[str, str], int]:
+        """The part of each standard, as `(COUNTRY, code)` as its rows write them."""
+        return _partition(tables, self.parts)
+
+    def rows_of(self, plan: Mapping[tuple[str, str], int]) -> RowFilter:
+        """Which raw rows of a table keyed by standard_code are this part's (decided before
+        a row's cells are stripped and mapped: most of another part's rows cost nothing)."""
+
+        def for_header(header: Sequence[str]) -> Callable[[Sequence[str]], bool]:
+            if "country" not in header or "standard_code" not in header:
+                return lambda raw: True
+            country, code = header.index("country"), header.index("standard_code")
+
+            def keep(raw: Sequence[str]) -> bool:
+                key = (
+                    raw[country].strip().upper() if country < len(raw) else "",
+                    raw[code].strip() if code < len(raw) else "",
+                )
+                return plan.get(key, 0) == self.index
+
+            return keep
+
+        return for_header
+
+
+def _partition(tables: Mapping[str, _Table], parts: int) -> dict[tuple[str, str], int]:
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    standards = tables.get("standards")
+    for _, row in standards.rows if standards is not None else ():
+        key = (row.get("country", "").upper(), row.get("code", ""))
+        parent.setdefault(key, key)
+    units = tables.get("units")
+    holders: dict[str, tuple[str, str]] = {}  # a country-wide unit IRI: its first standard
+    for _, row in units.rows if units is not None else ():
+        country, unit = row.get("country", "").upper(), row.get("unit_code", "")
+        key = (country, row.get("standard_code", ""))
+        if country != "CL" or not unit or key not in parent:
+            continue  # only ChileValora's UCLs are shared between standards
+        holder = holders.setdefault(unit_iri(country, key[1], unit).value, key)
+        parent[root(key)] = root(holder)
+    assigned: dict[tuple[str, str], int] = {}
+    return {key: assigned.setdefault(root(key), len(assigned) % parts) for key in list(parent)}
+
 
 TABLES: Final = ("standards", "units", "criteria")
 
@@ -224,9 +292,13 @@ def _cell_text(value: Any) -> str:
 
 
 def _rows_from_cells(
-    table: _Table, cells: Iterable[tuple[int, Sequence[str]]], problems: list[InputError]
+    table: _Table,
+    cells: Iterable[tuple[int, Sequence[str]]],
+    problems: list[InputError],
+    rows: RowFilter | None = None,
 ) -> None:
-    """Fills `table` from raw rows `(line, cells)`; the first row is the header."""
+    """Fills `table` from raw rows `(line, cells)`; the first row is the header. With `rows`,
+    only the rows it keeps."""
     iterator = iter(cells)
     first = next(iterator, None)
     if first is None:
@@ -265,7 +337,10 @@ def _rows_from_cells(
             )
     table.header = header
     plain = all(header)  # every column named: a row is the header zipped with its cells
+    keep = rows(header) if rows is not None else None
     for line, raw in iterator:
+        if keep is not None and not keep(raw):
+            continue
         values = list(map(str.strip, raw))
         if not any(values):
             continue  # blank rows are skipped
@@ -292,7 +367,9 @@ def _rows_from_cells(
         table.rows.append((line, row))
 
 
-def _read_csv_table(folder: Path, name: str, problems: list[InputError]) -> _Table | None:
+def _read_csv_table(
+    folder: Path, name: str, problems: list[InputError], rows: RowFilter | None = None
+) -> _Table | None:
     path = folder / f"{name}.csv"
     if not path.is_file():
         problems.append(
@@ -322,7 +399,7 @@ def _read_csv_table(folder: Path, name: str, problems: list[InputError]) -> _Tab
                 InputError(f"malformed CSV: {exc}", file=path, line=start, code="csv-syntax")
             )
 
-    _rows_from_cells(table, lines(), problems)
+    _rows_from_cells(table, lines(), problems, rows)
     return table
 
 
@@ -392,8 +469,12 @@ class _Converter:
         provenance: bool = True,
         sink: Callable[[list[Quad]], None] | None = None,
         builders: BuilderFactory | None = None,
+        part: tuple[TemplatePart, Mapping[tuple[str, str], int]] | None = None,
     ) -> None:
         self.tables = tables
+        # with a part and its plan: the standards (with their units and criteria) converted
+        self.owner = part[1] if part is not None else None
+        self.part = part[0].index if part is not None else 0
         self.provenance = provenance
         self.sink = sink
         self.builder_factory = builders
@@ -438,6 +519,13 @@ class _Converter:
         return QuadBuilder(
             graph, _DATASET, table.record_path, provenance=self.provenance, sink=self.sink
         )
+
+    def owns(self, row: Mapping[str, str], code_column: str) -> bool:
+        """Whether the row's standard is in this conversion's part (every row without a part)."""
+        if self.owner is None:
+            return True
+        key = (row.get("country", "").upper(), row.get(code_column, ""))
+        return self.owner.get(key, 0) == self.part
 
     def count(self, what: str, country: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
@@ -515,27 +603,42 @@ class _Converter:
 
     def standards(self, table: _Table) -> None:
         for line, row in table.rows:
-            complete = self.required(table, line, row)
-            country = self.country(table, line, row)
-            code = row.get("code", "")
-            if country and code:
-                key = (country, code)
-                if key in self.standard_lines:
-                    self.problem(
-                        table,
-                        line,
-                        "code",
-                        f"standard {code!r} of {country} is already given at line "
-                        f"{self.standard_lines[key]}",
-                        "duplicate",
-                    )
-                    continue
-                self.standard_lines[key] = line
-            before = len(self.problems)
-            self.check_standard(table, line, row, country)
-            if complete and country:
-                # a bad optional cell is left out; the rest of the standard still stands
-                self.standard(table, line, _without(row, self.problems[before:]), country)
+            start = len(self.problems)
+            checked = self.standard_row(table, line, row)
+            if not self.owns(row, "code"):
+                # another part's standard: checked here too, for what later rows are compared
+                # with (codes, sector and committee spellings), but that part reports it
+                del self.problems[start:]
+            elif checked is not None:
+                complete, country, before = checked
+                if complete and country:
+                    # a bad optional cell is left out; the rest of the standard still stands
+                    self.standard(table, line, _without(row, self.problems[before:]), country)
+
+    def standard_row(
+        self, table: _Table, line: int, row: Mapping[str, str]
+    ) -> tuple[bool, str | None, int] | None:
+        """Checks a standard's row: (complete, country, where its optional cells' problems
+        start); None for a repeated code (the row is left out)."""
+        complete = self.required(table, line, row)
+        country = self.country(table, line, row)
+        code = row.get("code", "")
+        if country and code:
+            key = (country, code)
+            if key in self.standard_lines:
+                self.problem(
+                    table,
+                    line,
+                    "code",
+                    f"standard {code!r} of {country} is already given at line "
+                    f"{self.standard_lines[key]}",
+                    "duplicate",
+                )
+                return None
+            self.standard_lines[key] = line
+        before = len(self.problems)
+        self.check_standard(table, line, row, country)
+        return complete, country, before
 
     def check_standard(
         self, table: _Table, line: int, row: Mapping[str, str], country: str | None
@@ -653,6 +756,8 @@ class _Converter:
 
     def units(self, table: _Table) -> None:
         for line, row in table.rows:
+            if not self.owns(row, "standard_code"):
+                continue
             complete = self.required(table, line, row)
             country = self.country(table, line, row)
             standard_code = row.get("standard_code", "")
@@ -793,6 +898,8 @@ class _Converter:
     def criteria(self, table: _Table) -> None:
         seen_rows: dict[tuple[str, str, str, str], int] = {}
         for line, row in table.rows:
+            if not self.owns(row, "standard_code"):
+                continue
             complete = self.required(table, line, row)
             country = self.country(table, line, row)
             standard_code = row.get("standard_code", "")
@@ -865,11 +972,16 @@ class _Converter:
         if first:
             self.criteria_by_iri[iri] = _CriterionSeen(line, row["standard_code"], values)
             self.criterion_count[unit] = self.criterion_count.get(unit, 0) + 1
-            b.add(iri, _TYPE, _PERFORMANCE_CRITERION)
-            b.add(iri, _IDENTIFIER, _criterion_code(row["criterion_code"]))
-            b.add(iri, _PREF_LABEL, RdfLiteral(values["text"], language=_LANG))  # required
-            b.add(iri, _CRITERION_KIND, criterion_kind_iri(values["kind"]))
-            b.add(iri, _ORDER, _integer(self.criterion_count[unit]))
+            b.describe(
+                iri,
+                (
+                    (_TYPE, _PERFORMANCE_CRITERION),
+                    (_IDENTIFIER, _criterion_code(row["criterion_code"])),
+                    (_PREF_LABEL, RdfLiteral(values["text"], language=_LANG)),  # required
+                    (_CRITERION_KIND, criterion_kind_iri(values["kind"])),
+                    (_ORDER, _integer(self.criterion_count[unit])),
+                ),
+            )
         b.reified(unit, _HAS_CRITERION, iri, line)
         b.derived(iri, line)
         self.count("criteria", country)
@@ -915,6 +1027,7 @@ def read_template_rows(
     provenance: bool = True,
     sink: Callable[[list[Quad]], None] | None = None,
     builders: BuilderFactory | None = None,
+    part: TemplatePart | None = None,
 ) -> tuple[LoadedSource, list[InputError]]:
     """Reads a template and returns the quads of every row that is right, and the row problems.
 
@@ -928,12 +1041,21 @@ def read_template_rows(
     are handed to it by batches while the rows are read, and the source holds none (a dry run
     of millions of quads need not keep them twice). With `builders`, each country graph's
     statements go to the builders it makes instead (`provenance` and `sink` are theirs to
-    honour): validation indexes them as they come, no `Quad` built.
+    honour): validation indexes them as they come, no `Quad` built. With a `part`, only the
+    rows of that part's standards are converted and reported (see `TemplatePart`).
     """
     problems: list[InputError] = []
     tables: dict[str, _Table | None]
+    plan: dict[tuple[str, str], int] | None = None
     if path.is_dir():
-        tables = {name: _read_csv_table(path, name, problems) for name in TABLES}
+        tables = {}
+        for name in TABLES:
+            rows = None
+            if part is not None and name == "criteria" and not problems:
+                # the other part's criteria, most of the rows, are left as parsed
+                plan = part.plan({k: v for k, v in tables.items() if v is not None})
+                rows = part.rows_of(plan)
+            tables[name] = _read_csv_table(path, name, problems, rows)
     elif path.is_file() and path.suffix.lower() == ".xlsx":
         tables = _read_xlsx_tables(path, problems)
     elif path.is_file():
@@ -949,7 +1071,15 @@ def read_template_rows(
         # structural problems first: the rows are checked once every table can be read
         raise InvalidSourceError(problems, file=path)
     complete = {name: table for name, table in tables.items() if table is not None}
-    converter = _Converter(complete, provenance=provenance, sink=sink, builders=builders)
+    if part is not None and plan is None:
+        plan = part.plan(complete)
+    converter = _Converter(
+        complete,
+        provenance=provenance,
+        sink=sink,
+        builders=builders,
+        part=(part, plan) if part is not None and plan is not None else None,
+    )
     with _no_garbage_collection():  # millions of acyclic objects: the collector only slows it
         converter.standards(complete["standards"])
         converter.units(complete["units"])

@@ -25,7 +25,7 @@ from typing import Final
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from equivalence.rdf import QuadBuilder
+from equivalence.rdf import Object, QuadBuilder
 
 __all__ = [
     "Dataset",
@@ -315,6 +315,33 @@ class _Writer:
             node[name] = _appended(objects, value)
             self.index.size += 1
 
+    def describe(self, subject: NamedNode, statements: Iterable[tuple[NamedNode, Object]]) -> None:
+        """Statements about one subject: a node not yet indexed is made in one go (a criterion's
+        five statements cost one look-up in the half-million nodes, not five calls of `add`)."""
+        key = subject.value
+        if key in self._nodes:
+            for predicate, obj in statements:
+                self.add(subject, predicate, obj)
+            return
+        node: dict[str, Sequence[Key]] = {}
+        by_id, added = self._by_id, 0
+        for predicate, obj in statements:
+            entry = by_id.get(id(predicate))
+            name = entry[1] if entry and entry[0] is predicate else self.predicates.key(predicate)
+            value = self.key_of(obj)
+            objects = node.get(name)
+            if objects is None:
+                node[name] = (value,)
+            elif value in objects:
+                continue
+            else:
+                node[name] = _appended(objects, value)
+            added += 1
+        self._nodes[key] = node
+        self.index.size += added
+        self._previous, self._previous_key, self._previous_node = self._last, self._key, self._node
+        self._last, self._key, self._node = subject, key, node
+
 
 class _IndexBuilder(_Writer, QuadBuilder):
     """The template reader's builder for validation: each statement goes into the index as it
@@ -432,6 +459,15 @@ class Dataset:
         for index in self._graphs.values():
             found.update(dict.fromkeys(index.objects(subject, predicate)))
         return list(found)
+
+    def statements_about(self, subject: str) -> int:
+        """How many quads have this subject, in every graph."""
+        self._not_merged()
+        return sum(
+            len(objects)
+            for index in self._graphs.values()
+            for objects in index.node(subject).values()
+        )
 
     def objects_of(self, predicate: str) -> set[Key]:
         """Every object of a predicate, in any graph."""

@@ -22,7 +22,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from equivalence.errors import InputError
 from equivalence.io.base import LoadedSource
 from equivalence.io.rdf_files import RDF_FORMATS, read_rdf_file
-from equivalence.io.template import read_template_rows
+from equivalence.io.template import TemplatePart, read_template_rows
 from equivalence.ontology import load_ontology_triples
 from equivalence.settings import get_settings
 from equivalence.sparql import default_catalogue
@@ -205,10 +205,13 @@ def _read_one(
     *,
     provenance: bool,
     dataset: Dataset | None,
+    part: TemplatePart | None = None,
 ) -> None:
     if path.is_dir() or path.suffix.lower() == ".xlsx":
         if dataset is not None:
-            source, problems = read_template_rows(path, provenance=False, builders=dataset.builder)
+            source, problems = read_template_rows(
+                path, provenance=False, builders=dataset.builder, part=part
+            )
         else:
             source, problems = read_template_rows(path, provenance=provenance)
         submission.problems.extend(problems)
@@ -234,13 +237,15 @@ def read_submission(
     max_bytes: int | None = None,
     provenance: bool = True,
     dataset: Dataset | None = None,
+    part: TemplatePart | None = None,
 ) -> Submission:
     """Reads every file of a submission; unreadable input raises `InputError` (nothing is validated).
 
     `provenance=False` leaves out the source records of template rows (what a dry run needs:
     the shapes check the content; `rows` still says where each resource was read). With a
     `dataset`, what is read goes into it (a template's rows indexed as they are converted,
-    without provenance and without building quads) and `quads` stays empty.
+    without provenance and without building quads) and `quads` stays empty. With a `part`
+    (and a `dataset`), only that part of each template is read (`TemplatePart`).
     """
     files = [f for path in paths for f in _files_of(path)]
     if not files:
@@ -248,7 +253,7 @@ def read_submission(
     _check_size(files, max_bytes if max_bytes is not None else get_settings().max_input_bytes)
     submission = Submission()
     for path in files:
-        _read_one(path, country, submission, provenance=provenance, dataset=dataset)
+        _read_one(path, country, submission, provenance=provenance, dataset=dataset, part=part)
     return submission
 
 
@@ -271,38 +276,59 @@ def _referenced(quads: Iterable[Quad]) -> set[NamedNode]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The concepts of every classification (and of ESCO's skills) loaded in a store, with
+    their scheme: read once, before a validation (and before a fork, see `parts.py`)."""
+
+    concepts: tuple[tuple[NamedNode, NamedNode], ...]
+
+    @classmethod
+    def of(cls, store: TripleStore | None) -> Reference | None:
+        if store is None:
+            return None
+        rows = default_catalogue().select(store, "validation-reference-concepts").rows
+        return cls(
+            tuple(
+                (concept, scheme)
+                for row in rows
+                if isinstance(concept := row.get("concept"), NamedNode)
+                and isinstance(scheme := row.get("scheme"), NamedNode)
+            )
+        )
+
+    def facts(self, wanted: set[NamedNode]) -> list[Triple]:
+        """For each scheme, one of its concepts (which says it is loaded), and `skos:inScheme`
+        for every concept in `wanted` that exists."""
+        facts: list[Triple] = []
+        witnessed: set[str] = set()
+        for concept, scheme in self.concepts:
+            if scheme.value not in witnessed or concept in wanted:
+                witnessed.add(scheme.value)
+                facts.append(Triple(concept, SKOS.inScheme, scheme))
+        return facts
+
+
 def reference_context(store: TripleStore | None, quads: Iterable[Quad]) -> list[Triple]:
     """The reference facts a submission's checks need, from the store.
 
     For each classification (and ESCO's skills) loaded in the store: one of its concepts, which
     says it is loaded, and `skos:inScheme` for every concept the submission names that exists.
     """
-    return _reference_facts(store, _referenced(quads)) if store is not None else []
+    reference = Reference.of(store)
+    return reference.facts(_referenced(quads)) if reference is not None else []
 
 
-def _reference_facts(store: TripleStore, wanted: set[NamedNode]) -> list[Triple]:
-    facts: list[Triple] = []
-    witnessed: set[str] = set()
-    for row in default_catalogue().select(store, "validation-reference-concepts").rows:
-        concept, scheme = row.get("concept"), row.get("scheme")
-        if not isinstance(concept, NamedNode) or not isinstance(scheme, NamedNode):
-            continue
-        if scheme.value not in witnessed or concept in wanted:
-            witnessed.add(scheme.value)
-            facts.append(Triple(concept, SKOS.inScheme, scheme))
-    return facts
-
-
-def _add_context(data: Dataset, store: TripleStore | None) -> None:
+def _add_context(data: Dataset, reference: Reference | None) -> None:
     """The ontology, and the reference facts the data names, next to the data."""
-    if store is not None:
+    if reference is not None:
         wanted = {
             NamedNode(o)
             for p in _REFERENCE_PREDICATES
             for o in data.objects_of(p.value)
             if isinstance(o, str) and not o.startswith("_:")
         }
-        data.add_triples(GRAPH.ontology, _reference_facts(store, wanted))
+        data.add_triples(GRAPH.ontology, reference.facts(wanted))
     data.add_triples(GRAPH.ontology, ontology_triples())
 
 
@@ -446,13 +472,13 @@ def _collector_paused(function: _Validation) -> _Validation:
 
 def _shape_results(
     data: Dataset,
-    store: TripleStore | None,
+    reference: Reference | None,
     rows: Mapping[str, tuple[str, int]],
     constraints: Sequence[Constraint] | None,
     workers: int,
     queries: QueryRunner | None = None,
 ) -> list[ValidationResult]:
-    _add_context(data, store)
+    _add_context(data, reference)
     index = data.union()
     findings = run_constraints(
         index, constraints or project_constraints(), workers=workers, queries=queries
@@ -481,7 +507,7 @@ def validate_quads(
     """
     data = Dataset()
     data.add_quads(quads)
-    return _shape_results(data, store, rows or {}, constraints, workers)
+    return _shape_results(data, Reference.of(store), rows or {}, constraints, workers)
 
 
 def _standards(data: Dataset) -> int:
@@ -498,8 +524,9 @@ def _countries(data: Dataset) -> tuple[str, ...]:
 
 
 def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
-    """By severity, where, rule and value; then by focus, path and term, so that the order does
-    not depend on the order the constraints were evaluated in."""
+    """By severity, where, rule and value; then by focus, path, term, place and message, so that
+    the order depends neither on the order the constraints were evaluated in nor on the part
+    of the submission that found them (`parts.py`)."""
     return tuple(
         sorted(
             results,
@@ -514,6 +541,10 @@ def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]
                 r.focus or "",
                 r.path or "",
                 r.term or "",
+                r.file or "",
+                r.line or 0,
+                r.column or "",
+                r.message_es,
             ),
         )
     )
@@ -545,31 +576,53 @@ def validate_submission(
     if data is None:
         data = Dataset()
         data.add_quads(submission.quads)
+    report = report_of(
+        submission, data, Reference.of(store), country=country, workers=workers, queries=queries
+    )
+    del data  # the index is freed here, not after the comparison below
+    report = replace(report, seconds=time.perf_counter() - started)
+    return compared_with_accepted(report, store, country, workers) if baseline else report
+
+
+def report_of(
+    submission: Submission,
+    data: Dataset,
+    reference: Reference | None,
+    *,
+    country: str | None,
+    workers: int,
+    queries: QueryRunner | None = None,
+) -> ValidationReport:
+    """The report of a submission read into `data` (not compared with accepted data)."""
     countries = _countries(data) or ((country,) if country else ())
     standards, triples = _standards(data), len(data)
     results = [_template_result(p) for p in submission.problems]
     results.extend(submission.foreign)
     if country is not None:
         results.extend(_country_results(data, country))
-    results.extend(_shape_results(data, store, submission.rows, None, workers, queries))
-    del data  # the index is freed here, not after the comparison below
-    report = ValidationReport(
+    results.extend(_shape_results(data, reference, submission.rows, None, workers, queries))
+    return ValidationReport(
         _sorted(results),
         inputs=tuple(submission.inputs),
         countries=countries,
         standards=standards,
         triples=triples,
-        seconds=time.perf_counter() - started,
     )
-    only = country or (countries[0] if len(countries) == 1 else None)
-    if baseline and store is not None and only is not None:
-        accepted = _accepted(store, only)
-        if accepted:
-            previous = ValidationReport(
-                _sorted(validate_quads(accepted, store=store, workers=workers))
-            )
-            report = compare(report, previous, f"datos aceptados de {only}")
-    return report
+
+
+def compared_with_accepted(
+    report: ValidationReport, store: TripleStore | None, country: str | None, workers: int
+) -> ValidationReport:
+    """The report with its results marked new or persisting, and the fixed ones, when the store
+    holds accepted data of the submission's one country."""
+    only = country or (report.countries[0] if len(report.countries) == 1 else None)
+    if store is None or only is None:
+        return report
+    accepted = _accepted(store, only)
+    if not accepted:
+        return report
+    previous = ValidationReport(_sorted(validate_quads(accepted, store=store, workers=workers)))
+    return compare(report, previous, f"datos aceptados de {only}")
 
 
 @_collector_paused
@@ -581,12 +634,16 @@ def validate_paths(
     baseline: bool = True,
     workers: int = 2,
     query_process: bool | None = None,
+    parts: bool | None = None,
 ) -> ValidationReport:
     """Reads and validates a submission (template folders or workbooks, RDF files).
 
     Raises `InputError` when the input cannot be read at all; everything else is in the report.
     `query_process` runs the SPARQL constraints' queries in a child process, meanwhile (None:
     when the input has at least 8 MiB and a child can be forked safely, see `queries.py`).
+    `parts` reads and validates the templates in two parts at once, one in a child process
+    (None: when every input is a template, they have at least 8 MiB and a child can be
+    forked safely, see `parts.py`); the report is the same.
     """
     if country is not None:
         country = country.upper()
@@ -596,19 +653,39 @@ def validate_paths(
                 code="unknown-country",
             )
     started = time.perf_counter()
-    with _query_runner(paths, query_process, workers) as queries:
-        data = Dataset()
-        submission = read_submission(paths, country=country, provenance=False, dataset=data)
-        report = validate_submission(
-            submission,
-            store=store,
-            country=country,
-            baseline=baseline,
-            workers=workers,
-            data=data,
-            queries=queries,
-        )
+    reference = Reference.of(store)
+    if parts is None:
+        parts = _in_parts(paths)
+    if parts:
+        from equivalence.validation.parts import validate_in_parts
+
+        report = validate_in_parts(paths, country=country, reference=reference)
+    else:
+        with _query_runner(paths, query_process, workers) as queries:
+            data = Dataset()
+            submission = read_submission(paths, country=country, provenance=False, dataset=data)
+            report = report_of(
+                submission, data, reference, country=country, workers=workers, queries=queries
+            )
+            del data
+    if baseline:
+        report = compared_with_accepted(report, store, country, workers)
     return replace(report, seconds=time.perf_counter() - started)
+
+
+def _is_template(file: Path) -> bool:
+    """Whether one of `_files_of`'s files is a template (a folder is one only if a template)."""
+    return file.is_dir() or file.suffix.lower() == ".xlsx"
+
+
+def _in_parts(paths: Sequence[Path]) -> bool:
+    """Whether to validate in two parts: only templates, big enough, a fork possible."""
+    files = [f for path in paths for f in _files_of(path)]
+    return (
+        all(_is_template(f) for f in files)
+        and child_process_possible()
+        and _input_bytes(paths) >= _CHILD_PROCESS_BYTES
+    )
 
 
 def _input_bytes(paths: Sequence[Path]) -> int:
