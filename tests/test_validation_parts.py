@@ -265,3 +265,22 @@ def test_big_templates_are_validated_in_parts(
     monkeypatch.setattr("equivalence.validation.validator._CHILD_PROCESS_BYTES", 1 << 40)
     validate_paths([generated["PE"]], country="PE")
     assert len(calls) == 1
+
+
+def test_a_workbook_gives_the_same_report_in_two_parts(
+    generated: dict[str, Path], tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name in ("standards", "units", "criteria"):
+        sheet = book.create_sheet(name)
+        with (generated["CO"] / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                sheet.append(row)
+    workbook = tmp_path / "co.xlsx"
+    book.save(workbook)
+    whole = validate_paths([workbook], country="CO", parts=False)
+    _same(validate_paths([workbook], country="CO", parts=True), whole)
+    assert whole.standards == 80
