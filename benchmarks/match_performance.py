@@ -234,8 +234,8 @@ def _section(doc: dict[str, Any]) -> str:
         "(pairs grow with the square).",
         "",
         "Writing is the slow part: the mappings carry their evidence (one `eq:UnitAlignment` per "
-        "covered unit pair), millions of quads for this many mappings, bulk-loaded after the "
-        "pair's graph is dropped. Re-matching after Chile resubmits rewrote "
+        "covered or partly covered unit pair), millions of quads for this many mappings, "
+        "bulk-loaded after the pair's graph is dropped. Re-matching after Chile resubmits rewrote "
         f"{', '.join(changed) or 'no graph'}; the graphs of {', '.join(untouched)} are "
         f"{'byte-identical' if same else 'CHANGED'} (SHA-256 of their sorted triples).",
     ]

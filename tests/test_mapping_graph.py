@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
+from equivalence.matching.engine import Engine
 from equivalence.matching.graph import (
     PREPROCESSING_NS,
     MappingRecord,
@@ -19,11 +21,20 @@ from equivalence.matching.graph import (
     read_mappings,
     standard_key,
 )
-from equivalence.matching.model import JUSTIFICATIONS, Predicate
-from equivalence.sparql import default_catalogue
+from equivalence.matching.model import (
+    JUSTIFICATIONS,
+    Mapping,
+    Predicate,
+    StandardText,
+    UnitMatch,
+    UnitStatus,
+)
+from equivalence.sparql import default_catalogue, term_text
+from equivalence.store import TripleStore
 from equivalence.store.oxigraph import OxigraphStore
 from equivalence.validation.validator import validate_quads
 from equivalence.vocab import (
+    DCTERMS,
     EQ,
     GRAPH,
     ID,
@@ -34,11 +45,26 @@ from equivalence.vocab import (
     SKOS,
     SSSOM,
     XSD,
+    country_graph,
     mapping_graph,
     review_status_iri,
     standard_iri,
 )
-from mapping_samples import BROAD, CHAINED, CL, CLOSE, CO, DAY, MX, PE, UNMAPPED, standard_quads
+from mapping_samples import (
+    BROAD,
+    CHAINED,
+    CL,
+    CLOSE,
+    CO,
+    DAY,
+    MX,
+    PE,
+    UNMAPPED,
+    mapping,
+    standard,
+    standard_quads,
+)
+from tests.api_support import sample_store
 
 
 def _objects(quads: list[Quad], subject: Any, predicate: NamedNode) -> list[Any]:
@@ -126,11 +152,175 @@ def test_evidence_is_the_aligned_unit_pairs_with_their_best_score() -> None:
         ): float(_objects(quads, a, EQ.alignmentScore)[0].value)
         for a in alignments
     }
-    # both sides name the covered pair (E01, U1): one alignment, the better score; the partly
-    # covered pair (E02, U2) is no evidence of equivalence (the gap lists it); the missing unit
-    # U3 has no counterpart
-    assert pairs == {(MX.units[0].iri, CO.units[0].iri): 0.95}
+    # both sides name the covered pair (E01, U1): one alignment, the better score; both name the
+    # partly covered pair (E02, U2) too, one side with a score above 1, clamped to the shapes'
+    # range; the missing unit U3 has no counterpart and is in no pair
+    assert pairs == {
+        (MX.units[0].iri, CO.units[0].iri): 0.95,
+        (MX.units[1].iri, CO.units[1].iri): 1.0,
+    }
     assert all(_objects(quads, a, RDF.type) == [EQ.UnitAlignment] for a in alignments)
+
+
+# A mapping as the engine makes it, from the similarities E01–U1 0.9, E02–U1 0.5, E01–U2 0.48
+# (the others below the floor): A's E01 covered by U1, E02 partly covered by U1; B's U1 covered
+# by E01, U2 partly covered by E01, U3 missing. Each partly covered pair is named by one side
+# only, and E01 and U1 are in a covered and a partly covered pair.
+_A = standard("MX", "EC0900.01", "Operación de montacargas", ("E01", "E02"))
+_B = standard("PE", "PE-8344-0001", "Operador de montacargas", ("U1", "U2", "U3"))
+_PARTLY = mapping(
+    _A,
+    _B,
+    Predicate.CLOSE,
+    0.7,
+    0.5,
+    0.3333,
+    subject_matches=(
+        UnitMatch(_A.units[0], UnitStatus.COVERED, 0.9, _B.units[0]),
+        UnitMatch(_A.units[1], UnitStatus.PARTIAL, 0.5, _B.units[0]),
+    ),
+    object_matches=(
+        UnitMatch(_B.units[0], UnitStatus.COVERED, 0.9, _A.units[0]),
+        UnitMatch(_B.units[1], UnitStatus.PARTIAL, 0.48, _A.units[0]),
+        UnitMatch(_B.units[2], UnitStatus.MISSING, 0.0),
+    ),
+)
+
+
+def test_evidence_holds_the_partly_covered_pairs_of_both_sides() -> None:
+    quads = mapping_quads(_PARTLY)
+    node = mapping_iri(_A.iri, _B.iri)
+    pairs = {
+        (
+            _objects(quads, a, EQ.alignedSubjectUnit)[0].value,
+            _objects(quads, a, EQ.alignedObjectUnit)[0].value,
+        ): float(_objects(quads, a, EQ.alignmentScore)[0].value)
+        for a in _objects(quads, node, EQ.evidence)
+    }
+    assert pairs == {
+        (_A.units[0].iri, _B.units[0].iri): 0.9,  # named by both sides
+        (_A.units[1].iri, _B.units[0].iri): 0.5,  # A's partly covered unit
+        (_A.units[0].iri, _B.units[1].iri): 0.48,  # B's partly covered unit
+    }
+    # the coverages are the engine's: a partly covered unit adds nothing to them
+    assert _objects(quads, node, EQ.subjectCoverage) == [Literal("0.5", datatype=XSD.double)]
+    assert _objects(quads, node, EQ.objectCoverage) == [Literal("0.3333", datatype=XSD.double)]
+    assert validate_quads(quads) == []
+
+
+def _units_quads(*standards: StandardText) -> list[Quad]:
+    """Each standard's `eq:hasUnit` and its units' codes, in its country's graph."""
+    quads: list[Quad] = []
+    for item in standards:
+        graph = country_graph(item.country)
+        for unit in item.units:
+            quads += [
+                Quad(NamedNode(item.iri), EQ.hasUnit, NamedNode(unit.iri), graph),
+                Quad(NamedNode(unit.iri), DCTERMS.identifier, Literal(unit.code), graph),
+            ]
+    return quads
+
+
+def _stored_statuses(
+    store: TripleStore, standard_: StandardText, other: StandardText
+) -> dict[str, tuple[str, float | None]]:
+    """unit IRI → (status, score) as `standard-gap` reads them from the stored evidence."""
+    rows = (
+        default_catalogue()
+        .select(
+            store,
+            "standard-gap",
+            country=standard_.country,
+            code=standard_.code,
+            other=other.country,
+            other_code=other.code,
+        )
+        .rows
+    )
+    return {
+        term_text(row["unit"]): (
+            term_text(row["status"]),
+            float(term_text(row["score"])) if "score" in row else None,
+        )
+        for row in rows
+    }
+
+
+def stored_gap_disagreements(
+    store: TripleStore, mappings: Iterable[Mapping], live: Callable[[Mapping], Mapping]
+) -> list[str]:
+    """Where the stored gap and the live comparison disagree, one line per unit.
+
+    For each stored mapping, every unit of both standards as `standard-gap` reads it (status,
+    best pair's score) against the live alignment `live(mapping)` of the same two standards
+    (status, and the score of its best counterpart when it has one).
+    """
+    found: list[str] = []
+    for stored_mapping in mappings:
+        fresh = live(stored_mapping)
+        sides = (
+            (fresh.subject, fresh.object, fresh.subject_matches),
+            (fresh.object, fresh.subject, fresh.object_matches),
+        )
+        for standard_, other, matches in sides:
+            stored = _stored_statuses(store, standard_, other)
+            where = f"{standard_.key} in {other.key}"
+            if set(stored) != {m.unit.iri for m in matches}:
+                found.append(f"{where}: units {sorted(stored)}")
+            for match in matches:
+                status, score = stored.get(match.unit.iri, ("absent", None))
+                expected = None if match.counterpart is None else match.score
+                same_score = (score is None) == (expected is None) and (
+                    score is None or expected is None or abs(score - expected) < 1e-9
+                )
+                if status != match.status.value or not same_score:
+                    found.append(
+                        f"{where}: {match.unit.code} stored {status} {score}, "
+                        f"live {match.status.value} {expected}"
+                    )
+    return found
+
+
+def test_the_stored_gap_reads_each_unit_as_the_alignment_does() -> None:
+    store = OxigraphStore()
+    store.add_quads(mapping_quads(_PARTLY) + standard_quads(_A, _B) + _units_quads(_A, _B))
+    assert _stored_statuses(store, _A, _B) == {
+        _A.units[0].iri: ("covered", 0.9),
+        _A.units[1].iri: ("partial", 0.5),
+    }
+    assert _stored_statuses(store, _B, _A) == {
+        _B.units[0].iri: ("covered", 0.9),
+        _B.units[1].iri: ("partial", 0.48),
+        _B.units[2].iri: ("missing", None),
+    }
+    assert stored_gap_disagreements(store, [_PARTLY], lambda m: m) == []
+    # without the partly covered pairs (what the evidence held before), they read missing
+    covered_only = [
+        q
+        for q in mapping_quads(_PARTLY)
+        if not any(
+            q.subject == a or q.object == a
+            for a in (
+                alignment_iri(mapping_iri(_A.iri, _B.iri), _A.units[1].iri, _B.units[0].iri),
+                alignment_iri(mapping_iri(_A.iri, _B.iri), _A.units[0].iri, _B.units[1].iri),
+            )
+        )
+    ]
+    before = OxigraphStore()
+    before.add_quads(covered_only + standard_quads(_A, _B) + _units_quads(_A, _B))
+    assert len(stored_gap_disagreements(before, [_PARTLY], lambda m: m)) == 2
+
+
+def test_the_stored_gap_of_the_sample_agrees_with_compare() -> None:
+    store = sample_store()
+    engine = Engine.from_store(store)
+    matched = engine.match()
+    stored = {(r.subject, r.object) for r in read_mappings(store) if not r.inferred}
+    assert stored == {(m.subject.iri, m.object.iri) for m in matched}
+    assert (
+        stored_gap_disagreements(store, matched, lambda m: engine.compare(m.subject, m.object))
+        == []
+    )
 
 
 def test_a_mapping_set_states_the_shared_slots_once() -> None:

@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from equivalence.archive import InMemoryArchive
 from equivalence.auth import Agent
 from equivalence.cli_report import add_report_command, run_report
-from equivalence.matching.graph import MappingRecord, read_mappings, record_quads
+from equivalence.matching.graph import MappingRecord, alignment_iri, read_mappings, record_quads
 from equivalence.matching.model import Predicate
 from equivalence.matching.service import match_and_store
 from equivalence.report import build_document, build_report, gather, parse_summary, write_report
@@ -39,10 +39,14 @@ from equivalence.vocab import (
     EQ,
     GRAPH,
     IMPORTED_MAPPINGS_GRAPH,
+    RDF,
     REVIEW_GRAPH,
     SKOS,
+    XSD,
     country_graph,
+    mapping_graph,
     standard_iri,
+    unit_iri,
 )
 from equivalence.vocab import review_status_iri as status_iri
 from tests.api_support import reference_only_store, sample_store
@@ -325,6 +329,7 @@ def check_gaps(store: TripleStore, expected: Expected, folder: Path) -> None:
     ]
     evidence: dict[str, list[str]] = defaultdict(list)
     aligned: dict[tuple[str, str], set[str]] = defaultdict(set)  # (alignment, side) → units
+    scores: dict[str, float] = {}  # alignment → score
     for t, _ in quads:
         if t.predicate == EQ.evidence:
             evidence[t.subject.value].append(t.object.value)
@@ -332,6 +337,8 @@ def check_gaps(store: TripleStore, expected: Expected, folder: Path) -> None:
             aligned[(t.subject.value, "subject")].add(t.object.value)
         elif t.predicate == EQ.alignedObjectUnit:
             aligned[(t.subject.value, "object")].add(t.object.value)
+        elif t.predicate == EQ.alignmentScore:
+            scores[t.subject.value] = float(t.object.value)
     units: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
     skills: dict[str, set[str]] = defaultdict(set)
@@ -344,22 +351,30 @@ def check_gaps(store: TripleStore, expected: Expected, folder: Path) -> None:
             elif t.predicate == EQ.relatedSkill:
                 skills[t.subject.value].add(t.object.value)
     gaps: Counter[str] = Counter()
+    partial: Counter[str] = Counter()
     occurrences: Counter[str] = Counter()
     members: dict[str, set[str]] = defaultdict(set)
     for m in expected.mappings:
         if not evidence.get(m.iri):
             continue
         for side, standard in (("subject", m.subject), ("object", m.object)):
-            covered = {u for a in evidence[m.iri] for u in aligned[(a, side)]}
+            # each unit's best score among the pairs naming it on its side (a pair without a
+            # score counts as covered): from 0.6 covered, below partly covered, none missing
+            best: dict[str, float] = {}
+            for a in evidence[m.iri]:
+                for u in aligned[(a, side)]:
+                    best[u] = max(best.get(u, 0.0), scores.get(a, 1.0))
             for unit in units[standard]:
                 keys = sorted(skills[unit]) or [normalise_title(titles[unit])]
                 for key in keys:
                     occurrences[key] += 1
                     members[key].add(unit)
-                    gaps[key] += unit not in covered
+                    gaps[key] += best.get(unit, 0.0) < 0.6
+                    partial[key] += unit in best and best[unit] < 0.6
     rows = read_csv(folder, "06-frequent-gaps")
     assert {r["key"]: int(r["gaps"]) for r in rows} == {k: v for k, v in gaps.items() if v}
     for row in rows:
+        assert int(row["partial"]) == partial[row["key"]]
         assert int(row["occurrences"]) == occurrences[row["key"]]
         assert int(row["units"]) == len(members[row["key"]])
     assert [int(r["gaps"]) for r in rows] == sorted((int(r["gaps"]) for r in rows), reverse=True)
@@ -500,11 +515,48 @@ def test_the_sample_report_shows_the_known_figures(sample_report: Path) -> None:
     assert "P-4711-5230-001-V02" in lonely_cl  # its only mapping was rejected
     gaps = {r["label"]: r for r in read_csv(sample_report, "06-frequent-gaps")}
     assert gaps["Limpiar las áreas asignadas"]["gaps"] == "1"
+    # its best counterpart, «Limpiar y desinfectar ambientes», is scored 0.35: missing
+    assert gaps["Limpiar las áreas asignadas"]["partial"] == "0"
     assert gaps["Limpiar las áreas asignadas"]["kind"] == "title"
     assert (
         "ATENDER CLIENTES, DE ACUERDO A PROTOCOLOS DE ATENCIÓN Y NORMATIVAS ESTABLECIDAS."
         not in gaps
     )
+
+
+def test_a_partly_covered_unit_is_a_partial_gap(tmp_path: Path) -> None:
+    """The cleaning mapping (MX:EC0154 → PE:DEMO-PE-02) with a partly covered pair in its
+    evidence, as the engine stores one: both units stay in the gap, now as partly covered."""
+    store = sample_store()
+    cleaning = next(
+        m
+        for m in read_mappings(store)
+        if (m.subject_code, m.object_code) == ("EC0154", "DEMO-PE-02")
+    )
+    node = NamedNode(cleaning.iri)
+    cleaning_mx = unit_iri("MX", "EC0154", "E01")  # «Limpiar las áreas asignadas»
+    cleaning_pe = unit_iri("PE", "DEMO-PE-02", "UC1")  # «Limpiar y desinfectar ambientes»
+    pair = alignment_iri(node, cleaning_mx.value, cleaning_pe.value)
+    graph = mapping_graph("MX", "PE")
+    store.add_quads(
+        [
+            Quad(node, EQ.evidence, pair, graph),
+            Quad(pair, RDF.type, EQ.UnitAlignment, graph),
+            Quad(pair, EQ.alignedSubjectUnit, cleaning_mx, graph),
+            Quad(pair, EQ.alignedObjectUnit, cleaning_pe, graph),
+            Quad(pair, EQ.alignmentScore, Literal("0.5", datatype=XSD.double), graph),
+        ]
+    )
+    build_report(store, tmp_path, now=NOW)
+    check_gaps(store, expected_from(store), tmp_path)
+    cleaning_units = ("Limpiar las áreas asignadas", "Limpiar y desinfectar ambientes")
+    gaps = {r["label"]: r for r in read_csv(tmp_path, "06-frequent-gaps")}
+    for label in cleaning_units:
+        assert (gaps[label]["gaps"], gaps[label]["partial"]) == ("1", "1")
+    # the sample as matched has no partly covered unit: its other gaps are missing units
+    assert all(r["partial"] == "0" for label, r in gaps.items() if label not in cleaning_units)
+    shown = html_tables(tmp_path / "report.html").tables["06-frequent-gaps"]
+    assert shown[0][3:5] == ["En la brecha", "De ellas, en parte"]
 
 
 def test_the_last_validation_of_each_country(sample_report: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from equivalence.errors import InputError
-from equivalence.matching.graph import MappingRecord, mapping_iri
+from equivalence.matching.graph import MappingRecord, mapping_iri, mapping_quads, record_quads
 from equivalence.matching.model import JUSTIFICATIONS, Predicate
 from equivalence.matching.sssom import (
     CORE_COLUMNS,
@@ -28,7 +28,7 @@ from equivalence.matching.sssom import (
     write_sssom_json,
     write_sssom_tsv,
 )
-from equivalence.vocab import SEMAPV, SKOS, standard_iri
+from equivalence.vocab import EQ, SEMAPV, SKOS, standard_iri
 from mapping_samples import BROAD, CHAINED, CLOSE, CO, DAY, MX, PE, UNMAPPED, mapping
 
 MAPPINGS = [BROAD, CHAINED, CLOSE, UNMAPPED]
@@ -58,6 +58,18 @@ def test_tsv_round_trip_gives_the_records_of_the_mappings(condense: bool, tmp_pa
     assert chained.derived_from == (mapping_iri(MX.iri, CO.iri).value,)
     assert chained.iri == mapping_iri(CO.iri, PE.iri).value
     assert read.records[0].subject_coverage == 1.0 and read.records[0].object_coverage == 0.667
+
+
+def test_the_unit_evidence_is_not_exported() -> None:
+    """SSSOM has no slot for the aligned units (covered or partly covered): the rows are the
+    same with or without them, and a mapping read back and stored again has no evidence."""
+    bare = replace(BROAD, subject_matches=(), object_matches=())
+    assert any(q.predicate == EQ.evidence for q in mapping_quads(BROAD))
+    assert sssom_tsv([BROAD]) == sssom_tsv([bare])
+    assert sssom_json([BROAD]) == sssom_json([bare])
+    (record,) = read_sssom_tsv(sssom_tsv([BROAD])).records
+    assert record == MappingRecord.from_mapping(BROAD)
+    assert not [q for q in record_quads(record) if q.predicate == EQ.evidence]
 
 
 def test_json_round_trip_and_shape(tmp_path: Path) -> None:

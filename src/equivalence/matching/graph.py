@@ -3,9 +3,10 @@
 A mapping becomes one `eq:Mapping` node (ontology section "Mappings") described with the SSSOM
 slots as RDF properties, its two coverages, its review status (unless it is the default
 `proposed`: the agencies' decisions set it, see `equivalence.review`), and the aligned unit
-pairs as `eq:UnitAlignment` evidence. Its IRI is derived from the subject and the object, so
-matching the same pair again names the same node. An inferred mapping (inversion, chaining)
-links the mappings it comes from with `prov:wasDerivedFrom`.
+pairs, covered or partly covered, with their scores as `eq:UnitAlignment` evidence. Its IRI is
+derived from the subject and the object, so matching the same pair again names the same node.
+An inferred mapping (inversion, chaining) links the mappings it comes from with
+`prov:wasDerivedFrom`.
 
 Reading goes through the named query `mappings-list` and gives `MappingRecord`s: light records
 that also serve the SSSOM import (`equivalence.matching.sssom`) and the evaluator.
@@ -338,11 +339,18 @@ def _unit(value: float) -> float:
 
 
 def _aligned_pairs(mapping: Mapping) -> dict[tuple[str, str], float]:
-    """(subject unit IRI, object unit IRI) → best score, from both sides' unit matches."""
+    """(subject unit IRI, object unit IRI) → best score, from both sides' unit matches.
+
+    Every unit that is covered or partly covered names its best counterpart: the pair is kept
+    whichever side names it (once, with the better score), so that the stored scores give each
+    unit of either standard the status the live alignment gives it: its best pair's score
+    classifies it (covered from `Thresholds.covered`, else partly covered) and a unit in no pair
+    is missing. A missing unit names no counterpart and adds no pair.
+    """
     pairs: dict[tuple[str, str], float] = {}
 
     def add(match: UnitMatch, *, from_subject: bool) -> None:
-        if match.counterpart is None or match.status is not UnitStatus.COVERED:
+        if match.counterpart is None or match.status is UnitStatus.MISSING:
             return
         key = (
             (match.unit.iri, match.counterpart.iri)

@@ -233,6 +233,7 @@ def _unit_gap(row: Row) -> UnitGapCount:
         skill_label=_text(row, "skill_label"),
         mappings=_int(row, "mappings"),
         gaps=_int(row, "gaps"),
+        partial=_int(row, "partial"),
     )
 
 

@@ -284,14 +284,16 @@ def standards_without_equivalent(data: ReportData, country: str) -> list[Standar
 class GapGroup:
     """Units grouped by ESCO skill (`kind` "skill") or by normalised title (`kind` "title").
 
-    `gaps` counts the (mapping, unit) pairs in which a unit of the group is not covered,
-    `occurrences` the (mapping, unit) pairs in which one takes part.
+    `gaps` counts the (mapping, unit) pairs in which a unit of the group is not covered (missing
+    or partly covered), `partial` those of them in which it is partly covered, `occurrences`
+    the (mapping, unit) pairs in which one takes part.
     """
 
     key: str
     kind: str
     label: str
     gaps: int
+    partial: int
     occurrences: int
     units: int
     countries: tuple[str, ...]
@@ -331,6 +333,7 @@ def _group(kind: str, key: str, rows: Iterable[UnitGapCount]) -> GapGroup:
         kind=kind,
         label=label,
         gaps=sum(r.gaps for r in rows),
+        partial=sum(r.partial for r in rows),
         occurrences=sum(r.mappings for r in rows),
         units=len({r.unit for r in rows}),
         countries=tuple(sorted({r.country for r in rows})),

@@ -304,19 +304,22 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = {
     "s6": ("Brechas más frecuentes", "Most frequent gaps"),
     "s6_intro": (
         "En una equivalencia con evidencia unidad por unidad, una unidad de cualquiera de los "
-        "dos estándares que no aparece en un par de unidades cubierto está en la brecha (falta "
-        "o está cubierta solo en parte): quien tiene el otro certificado aún debe demostrarla. "
+        "dos estándares que no aparece en un par de unidades cubierto está en la brecha: falta "
+        "(ningún par la nombra) o está cubierta solo en parte (solo la nombran pares cuyo "
+        "contenido coincide en parte); quien tiene el otro certificado aún debe demostrarla. "
         "Las unidades se agrupan por su habilidad ESCO cuando la declaran (una unidad con "
         "varias cuenta en cada una) y si no por su título (sin distinguir mayúsculas, tildes ni "
         "espacios). «Apariciones» cuenta los pares (equivalencia, unidad) del grupo; «En la "
-        "brecha», los que no están cubiertos. Las equivalencias inferidas no tienen evidencia "
-        "y no cuentan.",
+        "brecha», los que no están cubiertos; «De ellas, en parte», los que están cubiertos "
+        "solo en parte. Las equivalencias inferidas no tienen evidencia y no cuentan.",
         "In a mapping with unit-by-unit evidence, a unit of either standard that no covered "
-        "unit pair names is in the gap (missing or only partly covered): a holder of the other "
-        "certificate still has to show it. Units are grouped by their ESCO skill when they "
-        "state one (a unit with several counts in each) and otherwise by title (ignoring case, "
-        "accents and spacing). «Occurrences» counts the (mapping, unit) pairs of the group; «In "
-        "the gap», those not covered. Inferred mappings carry no evidence and do not count.",
+        "unit pair names is in the gap: missing (no pair names it) or only partly covered (only "
+        "pairs whose content matches in part name it); a holder of the other certificate still "
+        "has to show it. Units are grouped by their ESCO skill when they state one (a unit with "
+        "several counts in each) and otherwise by title (ignoring case, accents and spacing). "
+        "«Occurrences» counts the (mapping, unit) pairs of the group; «In the gap», those not "
+        "covered; «Of which partly covered», those only partly covered. Inferred mappings carry "
+        "no evidence and do not count.",
     ),
     "t_gaps": ("Brechas más frecuentes", "Most frequent gaps"),
     "c_gaps": ("Las {shown} brechas más frecuentes", "The {shown} most frequent gaps"),
@@ -333,6 +336,7 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = {
     "kind_skill": ("habilidad ESCO", "ESCO skill"),
     "kind_title": ("título de unidad", "unit title"),
     "gaps": ("En la brecha", "In the gap"),
+    "gaps_partial": ("De ellas, en parte", "Of which partly covered"),
     "occurrences": ("Apariciones", "Occurrences"),
     "rate": ("% en la brecha", "% in the gap"),
     "countries": ("Países", "Countries"),

@@ -141,7 +141,9 @@ class UnitGapCount:
     """One unit (with one of its ESCO skills, if any) and how often it is in a mapping's gap.
 
     `mappings` counts the mappings with unit evidence its standard takes part in, `gaps` those
-    in which the unit is not covered.
+    in which the unit is not covered (missing or partly covered), `partial` those of the gaps
+    in which it is partly covered (the evidence names it only in pairs below the covered
+    threshold).
     """
 
     unit: str
@@ -151,6 +153,7 @@ class UnitGapCount:
     skill_label: str
     mappings: int
     gaps: int
+    partial: int
 
 
 @dataclass(frozen=True, slots=True)
