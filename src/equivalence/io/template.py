@@ -15,11 +15,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import unquote
@@ -171,6 +172,8 @@ _REQUIRED_CELLS: Final[Mapping[str, tuple[str, ...]]] = {
     "units": ("country", "standard_code", "unit_code", "title"),
     "criteria": ("country", "standard_code", "unit_code", "criterion_code", "kind", "text"),
 }
+# each table's required cells of a row, as a tuple (at least two columns each)
+_REQUIRED_VALUES: Final = {name: itemgetter(*cells) for name, cells in _REQUIRED_CELLS.items()}
 
 BODIES: Final = ("CONOCER", "ChileValora", "SENA", "MTPE", "SINEACE")
 DEFAULT_BODY: Final[Mapping[str, str]] = {
@@ -480,7 +483,7 @@ class _Converter:
         self.builder_factory = builders
         self.problems: list[InputError] = []
         self.builders: dict[tuple[str, str], QuadBuilder] = {}
-        self.counts: dict[str, int] = {}
+        self.tally: dict[tuple[str, str], int] = {}
         # standards present in the table (valid or not), to avoid cascading errors
         self.standard_lines: dict[tuple[str, str], int] = {}
         self.unit_lines: dict[tuple[str, str, str], int] = {}
@@ -528,11 +531,22 @@ class _Converter:
         return self.owner.get(key, 0) == self.part
 
     def count(self, what: str, country: str) -> None:
-        self.counts[what] = self.counts.get(what, 0) + 1
-        key = f"{what}:{country}"
-        self.counts[key] = self.counts.get(key, 0) + 1
+        key = (what, country)
+        self.tally[key] = self.tally.get(key, 0) + 1
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """What was read per table (``criteria``) and per table and country (``criteria:MX``)."""
+        counts: dict[str, int] = {}
+        for (what, country), n in sorted(self.tally.items()):
+            counts[what] = counts.get(what, 0) + n
+            counts[f"{what}:{country}"] = n
+        return counts
 
     def required(self, table: _Table, line: int, row: Mapping[str, str]) -> bool:
+        with suppress(KeyError):  # a row of every required column, each given: the common case
+            if all(_REQUIRED_VALUES[table.name](row)):
+                return True
         missing = [column for column in _REQUIRED_CELLS[table.name] if not row.get(column, "")]
         for column in missing:
             self.problem(table, line, column, f"{column} is required but empty", "empty-cell")
@@ -1093,9 +1107,10 @@ def read_template_rows(
     for builder in reversed(converter.builders.values()):
         places = zip(repeat(builder.path), builder.rows.values(), strict=False)
         source.rows.update(zip(builder.rows, places, strict=False))
+    counts = converter.counts
     for table in TABLES:
-        source.counts[table] = converter.counts.get(table, 0)
-    source.counts.update({k: v for k, v in sorted(converter.counts.items()) if ":" in k})
+        source.counts[table] = counts.get(table, 0)
+    source.counts.update({k: v for k, v in sorted(counts.items()) if ":" in k})
     return source, converter.problems
 
 
