@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import ResponseCache
 from api.problems import install_problem_handlers
 from api.routes import (
     compare,
@@ -73,12 +74,14 @@ def search_index_location(settings: Settings, store: TripleStore) -> str:
 
 
 def open_workspace(settings: Settings) -> Workspace:
+    """The serving workspace: its long-lived state is kept out of full garbage collections."""
     store = open_store(settings.store_descriptor, read_only=settings.read_only)
     return Workspace(
         store,
         TokenRegistry(settings.tokens_file),
         read_only=settings.read_only,
         search_index=search_index_location(settings, store),
+        freeze_gc=True,
     )
 
 
@@ -87,7 +90,9 @@ def create_app(
 ) -> FastAPI:
     """The application over the store of `settings` (or over `workspace` when given).
 
-    `warm` builds the in-memory look-up state at start-up instead of on the first request.
+    `warm` builds the in-memory look-up state at start-up instead of on the first request; a
+    workspace with `freeze_gc` (the one opened here) then freezes it out of the garbage
+    collector's full collections (`Workspace.settle_gc`), and does again after each rebuild.
     """
     settings = settings or get_settings()
     owned = workspace is None
@@ -113,6 +118,8 @@ def create_app(
     )
     app.state.workspace = workspace
     app.state.settings = settings
+    # the bytes of `/standards/{country}/{code}/equivalents`, per question, until the next write
+    app.state.equivalents_cache = ResponseCache()
     install_problem_handlers(app)
     for module in (
         standards,

@@ -16,17 +16,19 @@ __all__ = ["BearerToken", "SettingsDep", "WorkspaceDep"]
 _bearer = HTTPBearer(auto_error=False, description="An agency's token (`equivalence token create`)")
 
 
-def get_workspace(request: Request) -> Workspace:
+# `async def`: FastAPI runs a plain `def` dependency in the thread pool, a hop per request for
+# reading an attribute (none of these blocks)
+async def get_workspace(request: Request) -> Workspace:
     workspace: Workspace = request.app.state.workspace
     return workspace
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def bearer_token(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials:

@@ -17,6 +17,8 @@ __all__ = [
     "CriterionOut",
     "EquivalentOut",
     "EquivalentsOut",
+    "SearchHitOut",
+    "SearchPageOut",
     "StandardOut",
     "StandardRef",
     "UnitOut",
@@ -117,6 +119,93 @@ class StandardOut(BaseModel):
     equivalents: list[CountryEquivalentsOut] = Field(
         description="per other country: how many equivalents, how many recognised, the best one"
     )
+
+
+class SnippetOut(BaseModel):
+    kind: str = Field(description="where the words matched: standard, unit or criterion")
+    text: str = Field(description="the matching text (the title, a unit's title, a criterion)")
+    marked: str = Field(description="the text with the matched words in [brackets]")
+    unit_code: str | None = Field(description="the unit's code, for a unit or a criterion")
+    code: str | None = Field(description="the criterion's code")
+
+
+class SearchHitOut(BaseModel):
+    country: str = Field(examples=["MX"])
+    code: str = Field(examples=["EC0217.01"])
+    title: str = Field(examples=["Impartición de cursos de formación del capital humano"])
+    iri: str = Field(examples=["https://w3id.org/equivalence/id/MX/standard/EC0217.01"])
+    level: int | None = Field(examples=[3])
+    sector: str = Field(examples=["SERVICIOS EDUCATIVOS"])
+    score: float = Field(description="relevance within this search (0 when listed or by code)")
+    match: str = Field(
+        description="why it is here: code, text, code+text, or list (no `q`)",
+        examples=["text"],
+    )
+    snippet: SnippetOut | None = Field(description="the best matching text; null when listed")
+
+
+class SearchPageOut(BaseModel):
+    # the bundled sample's answers to /standards?country=MX&size=1 and ?q=capacitacion&size=1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "",
+                    "total": 4,
+                    "page": 1,
+                    "size": 1,
+                    "pages": 4,
+                    "hits": [
+                        {
+                            "country": "MX",
+                            "code": "EC0154",
+                            "title": "Prestación de los servicios de limpieza",
+                            "iri": "https://w3id.org/equivalence/id/MX/standard/EC0154",
+                            "level": 2,
+                            "sector": "SERVICIOS DE APOYO A LOS NEGOCIOS Y MANEJO DE RESIDUOS, Y "
+                            "SERVICIOS DE REMEDIACIÓN",
+                            "score": 0.0,
+                            "match": "list",
+                            "snippet": None,
+                        }
+                    ],
+                },
+                {
+                    "query": "capacitacion",
+                    "total": 3,
+                    "page": 1,
+                    "size": 1,
+                    "pages": 3,
+                    "hits": [
+                        {
+                            "country": "PE",
+                            "code": "DEMO-PE-04",
+                            "title": "Facilitador de capacitación laboral",
+                            "iri": "https://w3id.org/equivalence/id/PE/standard/DEMO-PE-04",
+                            "level": 3,
+                            "sector": "Educación",
+                            "score": 2.9695,
+                            "match": "text",
+                            "snippet": {
+                                "kind": "standard",
+                                "text": "Facilitador de capacitación laboral",
+                                "marked": "Facilitador de [capacitación] laboral",
+                                "unit_code": "",
+                                "code": "",
+                            },
+                        }
+                    ],
+                },
+            ]
+        }
+    )
+
+    query: str = Field(description="the words searched for, as read; empty for a listing")
+    total: int = Field(description="how many standards match (or are listed) in all")
+    page: int
+    size: int
+    pages: int
+    hits: list[SearchHitOut]
 
 
 def equivalent_json(equivalent: Equivalent) -> dict[str, Any]:

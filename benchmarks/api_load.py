@@ -2,7 +2,7 @@
 
 One command: ``python benchmarks/api_load.py [--data ../shared/data] [--standards 2000]
 [--duration 20] [--workers 1,2] [--rate 1000] [--connections 32] [--work var/bench/api-load]
-[--no-rdflib] [--no-write]``. Needs ``wrk`` on the PATH (Debian: ``apt-get install wrk``).
+[--no-rdflib] [--rdflib-slice 10] [--no-write]``. Needs ``wrk`` on the PATH (Debian: ``apt-get install wrk``).
 Steps, each logged:
 
 1. The store, built once and reused: ``generate_matching.py`` writes 4 × ``--standards``
@@ -38,6 +38,13 @@ Steps, each logged:
    ``--rdflib-memory-gib`` of address space. Each sampled query is sent once and must give the
    same rows as on ours; a query without an answer within ``--rdflib-timeout`` s ends the
    comparison there (reported as a lower bound); otherwise the one-connection SPARQL run.
+5. A measured comparison on a slice rdflib-endpoint can answer: the first ``--rdflib-slice``
+   standards of the SPARQL sample, every mapping that has one of them as subject or object, and
+   the standards at the other end — the same predicates as the full dump, so the query gives
+   these standards exactly the rows it gives them on the full store. Our server (one worker,
+   ``--read-only``) over a store loaded with just that slice and rdflib-endpoint over the same
+   N-Quads answer the same query for the same standards (rows compared), each measured with one
+   connection; the p50s and their ratio are reported beside the full-data lower bound.
 
 Every response must be 2xx (counted in wrk's ``response()`` hook), with no socket errors or
 timeouts. The servers are stopped (their process group) at the end, on error and on Ctrl-C.
@@ -249,8 +256,11 @@ def _search_queries(texts: list[str], codes: list[tuple[str, str]], n: int, seed
     return queries
 
 
-def prepare(work: Path, *, sparql_sample: int, search_sample: int, seed: int) -> dict[str, Any]:
-    """Data sizes, the request files wrk reads, and the N-Quads rdflib-endpoint serves."""
+def prepare(
+    work: Path, *, sparql_sample: int, search_sample: int, seed: int, slice_size: int = 0
+) -> dict[str, Any]:
+    """Data sizes, the request files wrk reads, and the N-Quads rdflib-endpoint serves (all the
+    triples the SPARQL query reads, and the slice of the first `slice_size` sampled standards)."""
     import pyoxigraph as ox
 
     from equivalence.lookup import read_standard_titles
@@ -298,6 +308,11 @@ def prepare(work: Path, *, sparql_sample: int, search_sample: int, seed: int) ->
         ]
         searches = _search_queries(texts, codes, search_sample, seed)
         (folder / "search.txt").write_text("\n".join(searches) + "\n", encoding="utf-8")
+        sliced = (
+            _write_slice(raw, iri, chosen[:slice_size], bodies[:slice_size], work)
+            if slice_size > 0
+            else None
+        )
         dump = work / "rdflib.nq"
         if not dump.exists():
             quads = _rdflib_quads(raw, iri)
@@ -314,6 +329,56 @@ def prepare(work: Path, *, sparql_sample: int, search_sample: int, seed: int) ->
         "sparql_sample": len(bodies),
         "search_queries": len(searches),
         "rdflib_quads": served,
+        "rdflib_slice": sliced,
+    }
+
+
+def _write_slice(
+    raw: Any, iri: Any, chosen: list[tuple[str, str]], bodies: list[str], work: Path
+) -> dict[str, Any]:
+    """The slice of the full dump that answers the query for the `chosen` standards: their
+    mappings (as subject or object) and the standards at the other end, with the predicates of
+    `_rdflib_quads`. Writes rdflib-slice.nq and requests/sparql-slice.{txt,json}."""
+    import pyoxigraph as ox
+
+    from equivalence.vocab import standard_iri
+
+    standard_predicates = {iri(p) for p in _STANDARD_PREDICATES}
+    mapping_predicates = {iri(p) for p in _MAPPING_PREDICATES}
+    ends = (iri("sssom:subject_id"), iri("sssom:object_id"))
+    asked = [standard_iri(country, code) for country, code in chosen]
+    mappings = {
+        q.subject
+        for standard in asked
+        for p in ends
+        for q in raw.quads_for_pattern(None, p, standard, None)
+    }
+    quads: list[Any] = []
+    standards = set(asked)
+    for mapping in sorted(mappings, key=str):
+        for q in raw.quads_for_pattern(mapping, None, None, None):
+            if q.predicate in mapping_predicates:
+                quads.append(q)
+            if q.predicate in ends:
+                standards.add(q.object)
+    for standard in sorted(standards, key=str):
+        quads.extend(
+            q
+            for q in raw.quads_for_pattern(standard, None, None, None)
+            if q.predicate in standard_predicates
+        )
+    with (work / "rdflib-slice.nq").open("wb") as out:
+        ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    folder = work / "requests"
+    (folder / "sparql-slice.txt").write_text(
+        "".join(body.rstrip("\n") + "\n\x1e\n" for body in bodies), encoding="utf-8"
+    )
+    (folder / "sparql-slice.json").write_text(json.dumps(chosen), encoding="utf-8")
+    return {
+        "standards": len(chosen),
+        "mappings": len(mappings),
+        "all_standards": len(standards),
+        "quads": len(quads),
     }
 
 
@@ -620,8 +685,8 @@ def _sparql_rows(
     )
 
 
-def _sparql_bodies(folder: Path) -> list[str]:
-    text = (folder / "sparql.txt").read_text(encoding="utf-8")
+def _sparql_bodies(folder: Path, name: str = "sparql.txt") -> list[str]:
+    text = (folder / name).read_text(encoding="utf-8")
     return [b.rstrip("\n") for b in text.split("\n\x1e\n") if b.strip()]
 
 
@@ -746,8 +811,12 @@ class Bench:
         log(f"  sparql: {same} of {len(checked)} sampled standards: as many mappings as REST")
         return checked
 
-    def rdflib(self, ours_rows: list[dict[str, Any]] | None) -> dict[str, Any]:
-        """rdflib-endpoint over the dump: load time, same rows, one-connection latency."""
+    @contextlib.contextmanager
+    def rdflib_endpoint(
+        self, dump: Path, name: str
+    ) -> Iterator[tuple[Server, str, dict[str, Any]]]:
+        """rdflib-endpoint serving `dump` (installed beside the venv on first use), once it has
+        parsed it: the server, its base URL, and the triples loaded and the seconds it took."""
         target = self.work / "rdflib-endpoint"
         if not (target / "rdflib_endpoint").is_dir():
             log(f"rdflib-endpoint: installing {RDFLIB_ENDPOINT} into {target} (not the venv)")
@@ -760,25 +829,33 @@ class Bench:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child-rdflib"]
-        cmd += [str(self.work / "rdflib.nq"), str(port)]
+        cmd += [str(dump), str(port)]
         env = {
             **os.environ,
             "PYTHONPATH": str(target),
             "RDFLIB_MEMORY_GIB": str(self.args.rdflib_memory_gib),
         }
-        out: dict[str, Any] = {"package": RDFLIB_ENDPOINT}
-        with running("rdflib-endpoint", cmd, self.work / "rdflib-endpoint.log", env) as server:
-            log("rdflib-endpoint: parsing the N-Quads into an rdflib Dataset (a few minutes)")
+        with running(name, cmd, self.work / f"{name}.log", env) as server:
+            log(f"{name}: parsing {dump.name} into an rdflib Dataset")
             _wait_until(server, lambda: "LOADED" in server.log_text(), "loaded data", 3600)
             loaded = server.log_text().split("LOADED", 1)[1].split()
-            out["triples"], out["load_seconds"] = int(loaded[0]), float(loaded[1])
+            info = {"triples": int(loaded[0]), "load_seconds": float(loaded[1])}
             ping = {"Accept": "text/turtle"}
             _wait_until(
                 server, lambda: _http(base + "/sparql", headers=ping)[0] == 200, "/sparql", 120
             )
-            log(
-                f"rdflib-endpoint: {out['triples']:,} triples loaded in {out['load_seconds']:.0f} s"
-            )
+            log(f"{name}: {info['triples']:,} triples loaded in {info['load_seconds']:.0f} s")
+            yield server, base, info
+
+    def rdflib(self, ours_rows: list[dict[str, Any]] | None) -> dict[str, Any]:
+        """rdflib-endpoint over the dump: load time, same rows, one-connection latency."""
+        out: dict[str, Any] = {"package": RDFLIB_ENDPOINT}
+        with self.rdflib_endpoint(self.work / "rdflib.nq", "rdflib-endpoint") as (
+            server,
+            base,
+            info,
+        ):
+            out.update(info)
             bodies = _sparql_bodies(self.folder)
             limit = self.args.rdflib_timeout
             checked: list[dict[str, Any]] = []
@@ -821,6 +898,106 @@ class Bench:
             )
             out["rss_mib"] = _group_rss_mib(server.process.pid)
         return out
+
+    def rdflib_slice(self, ours_rows: list[dict[str, Any]] | None) -> dict[str, Any]:
+        """The same query for the same standards on a slice both servers hold: ours over a store
+        of the slice (one worker) and rdflib-endpoint over its N-Quads; rows compared (also with
+        ours over the full store), one connection each; the p50s and their ratio."""
+        dump, folder = self.work / "rdflib-slice.nq", self.folder
+        chosen = json.loads((folder / "sparql-slice.json").read_text(encoding="utf-8"))
+        bodies = _sparql_bodies(folder, "sparql-slice.txt")
+        full = {(r["country"], r["code"]): r["rows"] for r in ours_rows or []}
+        out: dict[str, Any] = {"package": RDFLIB_ENDPOINT, "standards": len(chosen)}
+        store = self.work / "slice-store"
+        for stale in (store, self.work / "slice-store.search.sqlite"):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            elif stale.exists():
+                stale.unlink()
+        # pyoxigraph's own loader: `equivalence load` takes one country a file
+        load = (
+            "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+            "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
+        )
+        seconds, _ = _timed([sys.executable, "-c", load, str(store), str(dump)])
+        log(f"slice: {dump.name} loaded into {store} in {seconds:.1f} s")
+        ours: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        with _serving(store, self.work / "server-slice.log", bodies[0]) as base:
+            for (country, code), body in zip(chosen, bodies, strict=True):
+                ours[(country, code)] = _sparql_rows(base, body)
+            out["ours"] = self.run(
+                "sparql single (slice)",
+                base,
+                folder / "sparql-slice.txt",
+                connections=1,
+                threads=1,
+                method="POST",
+                path="/sparql",
+            )
+        with self.rdflib_endpoint(dump, "rdflib-endpoint-slice") as (server, base, info):
+            out.update(info)
+            limit = self.args.rdflib_timeout
+            checked: list[dict[str, Any]] = []
+            for (country, code), body in zip(chosen, bodies, strict=True):
+                started = time.perf_counter()
+                try:
+                    rows = _sparql_rows(base, body, timeout=limit)
+                except NoAnswerError as failure:
+                    out["no_answer"] = f"{country} {code}: {failure}"
+                    out["no_answer_after_s"] = round(time.perf_counter() - started, 1)
+                    log(f"rdflib-endpoint-slice: {out['no_answer']}; not measured further")
+                    break
+                mine = ours[(country, code)]
+                in_full = full.get((country, code))
+                checked.append(
+                    {
+                        "country": country,
+                        "code": code,
+                        "seconds": round(time.perf_counter() - started, 3),
+                        "rows": len(rows),
+                        "same_rows": rows == mine,
+                        "same_as_full_store": None
+                        if in_full is None
+                        else mine == [tuple(x) for x in in_full],
+                    }
+                )
+            out["checked"] = checked
+            if "no_answer" not in out:
+                same = sum(1 for c in checked if c["same_rows"])
+                log(f"rdflib-endpoint-slice: same rows as ours for {same} of {len(checked)}")
+                out["rdflib"] = self.run(
+                    "rdflib-endpoint sparql single (slice)",
+                    base,
+                    folder / "sparql-slice.txt",
+                    connections=1,
+                    threads=1,
+                    method="POST",
+                    path="/sparql",
+                    duration=max(self.args.duration, 30),
+                    timeout=int(limit),
+                    server=server,
+                )
+                out["ratio"] = round(out["rdflib"]["p50_ms"] / out["ours"]["p50_ms"], 1)
+            out["rss_mib"] = _group_rss_mib(server.process.pid)
+        return out
+
+
+@contextlib.contextmanager
+def _serving(store: Path, log_path: Path, probe_body: str) -> Iterator[str]:
+    """Our server, one read-only worker over `store`, once it answers a SPARQL query."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [_exe(), "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", "1", "--read-only", "--no-access-log"]
+    with running("equivalence serve (slice)", cmd, log_path, dict(os.environ)) as server:
+        headers = {"Content-Type": "application/sparql-query"}
+
+        def answers() -> bool:
+            status, _ = _http(base + "/sparql", body=probe_body.encode(), headers=headers)
+            return status == 200
+
+        _wait_until(server, answers, "a SPARQL answer", 300)
+        yield base
 
 
 def _mappings(checked: dict[str, Any]) -> int:
@@ -1112,7 +1289,57 @@ def _section(doc: dict[str, Any]) -> str:
             ]
     elif isinstance(rd, str):
         lines += ["", f"rdflib-endpoint: {rd}."]
+    lines += _slice_section(doc)
     return "\n".join(lines)
+
+
+def _slice_section(doc: dict[str, Any]) -> list[str]:
+    """The measured comparison with rdflib-endpoint on the slice both can answer."""
+    sl = doc.get("rdflib_slice")
+    if not isinstance(sl, dict):
+        return []
+    data = doc["data"].get("rdflib_slice") or {}
+    checked = sl.get("checked", [])
+    same = sum(1 for c in checked if c["same_rows"])
+    as_full = [c for c in checked if c.get("same_as_full_store") is not None]
+    lines = [
+        "",
+        f"Measured on a slice rdflib-endpoint can answer: the first {sl['standards']} standards "
+        f"of the SPARQL sample, the {data.get('mappings', 0):,} mappings that have one of them "
+        f"as subject or object and the {data.get('all_standards', 0):,} standards they join — "
+        f"{sl['triples']:,} quads with the predicates above, so that the query gives these "
+        "standards the rows it gives them on the full store"
+        + (
+            f" (checked: the same rows as over the full store for "
+            f"{sum(1 for c in as_full if c['same_as_full_store'])} of {len(as_full)})"
+            if as_full
+            else ""
+        )
+        + ". Ours: a store loaded with just the slice, one read-only worker; rdflib-endpoint: "
+        f"the same N-Quads in an rdflib `Dataset` (parsing took {sl['load_seconds']:.1f} s). "
+        f"The same query for the same {sl['standards']} standards, one connection each; "
+        f"identical rows for {same} of {len(checked)}.",
+        "",
+    ]
+    if "no_answer" in sl:
+        return [
+            *lines,
+            f"rdflib-endpoint gave no answer on the slice either: {sl['no_answer']} "
+            f"(after {sl['no_answer_after_s']:.0f} s).",
+        ]
+    ours, theirs = sl["ours"], sl["rdflib"]
+    return [
+        *lines,
+        "| SPARQL `equivalents-of-standard` on the slice, one connection | p50 ms | p90 ms | "
+        "p99 ms | req/s |",
+        "|---|---:|---:|---:|---:|",
+        f"| ours (`/sparql`, pyoxigraph on disk, 1 worker) | {_ms(ours['p50_ms'])} | "
+        f"{_ms(ours['p90_ms'])} | {_ms(ours['p99_ms'])} | {ours['rps']:,.0f} |",
+        f"| rdflib-endpoint (rdflib in memory) | {_ms(theirs['p50_ms'])} | "
+        f"{_ms(theirs['p90_ms'])} | {_ms(theirs['p99_ms'])} | {theirs['rps']:,.1f} |",
+        "",
+        f"Ratio of the p50s on the slice: rdflib-endpoint / ours = {sl['ratio']:,.1f}×.",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1139,6 +1366,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rdflib-memory-gib", type=float, default=8.0, help="address-space cap of its process"
+    )
+    parser.add_argument(
+        "--rdflib-slice",
+        type=int,
+        default=10,
+        help="sampled standards whose mappings make the slice both endpoints are measured on "
+        "(0: no slice comparison)",
     )
     parser.add_argument(
         "--max-busy", type=float, default=0.4, help="wait for fewer busy cores before a run"
@@ -1171,7 +1405,11 @@ def main(argv: list[str] | None = None) -> int:
     doc["store"] = build_store(work, args.data, args.standards, rebuild=args.rebuild)
     log("data: sizes, request lists and the rdflib dump")
     doc["data"] = prepare(
-        work, sparql_sample=args.sparql_sample, search_sample=args.search_sample, seed=args.seed
+        work,
+        sparql_sample=args.sparql_sample,
+        search_sample=args.search_sample,
+        seed=args.seed,
+        slice_size=min(args.rdflib_slice, args.sparql_sample),
     )
     log(f"data: {json.dumps(doc['data']['sizes'])}")
     bench = Bench(args, work)
@@ -1184,6 +1422,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"rdflib-endpoint: {doc['rdflib_endpoint']}")
     else:
         doc["rdflib_endpoint"] = bench.rdflib(ours_rows)
+        if args.rdflib_slice > 0:
+            doc["rdflib_slice"] = bench.rdflib_slice(ours_rows)
     doc.update(
         date=datetime.now(UTC).date().isoformat(),
         machine=f"{platform.machine()}, {os.cpu_count()} cores",

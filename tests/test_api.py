@@ -381,7 +381,55 @@ def test_search_pages(client: TestClient) -> None:
     assert not {h["code"] for h in first["hits"]} & {h["code"] for h in second["hits"]}
 
 
+def test_without_q_every_standard_is_listed_by_country_and_code_a_page_at_a_time(
+    client: TestClient,
+) -> None:
+    everything = client.get("/standards?size=100")
+    assert everything.status_code == 200
+    listed = everything.json()
+    assert (listed["query"], listed["total"], listed["page"], listed["pages"]) == ("", 16, 1, 1)
+    keys = [(h["country"], h["code"]) for h in listed["hits"]]
+    assert keys == sorted(keys)
+    assert {country for country, _ in keys} == {"CL", "CO", "MX", "PE"}
+    assert {h["match"] for h in listed["hits"]} == {"list"}
+    assert all(h["snippet"] is None and h["score"] == 0 for h in listed["hits"])
+    ec0217 = next(h for h in listed["hits"] if h["code"] == "EC0217.01")
+    assert (ec0217["title"], ec0217["level"], ec0217["sector"]) == (
+        TITLE_EC0217,
+        3,
+        "SERVICIOS EDUCATIVOS",
+    )
+    # the default page, and every page once
+    first = client.get("/standards").json()
+    assert (first["size"], first["total"], len(first["hits"])) == (20, 16, 16)
+    pages = [client.get(f"/standards?size=5&page={n}").json() for n in range(1, 5)]
+    assert [p["pages"] for p in pages] == [4, 4, 4, 4]
+    assert [(h["country"], h["code"]) for p in pages for h in p["hits"]] == keys
+    assert client.get("/standards?size=5&page=9").json()["hits"] == []
+
+
+def test_filters_alone_list_the_standards_they_keep(client: TestClient) -> None:
+    mexico = client.get("/standards?country=mx").json()
+    assert [h["code"] for h in mexico["hits"]] == sorted(h["code"] for h in mexico["hits"])
+    assert {h["country"] for h in mexico["hits"]} == {"MX"} and mexico["total"] == 4
+    assert client.get("/standards?country=MX,PE").json()["total"] == 8
+    level = client.get("/standards?level=3").json()
+    assert level["total"] >= 1 and {h["level"] for h in level["hits"]} == {3}
+    sector = client.get("/standards", params={"sector": "servicios educativos"}).json()
+    assert [(h["country"], h["code"]) for h in sector["hits"]] == [("MX", "EC0217.01")]
+    assert {h["match"] for h in sector["hits"]} == {"list"}
+
+
+def test_the_listing_is_documented(client: TestClient) -> None:
+    search = client.get("/openapi.json").json()["paths"]["/standards"]["get"]
+    assert "Without `q`" in search["description"]
+    schema = search["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/SearchPageOut")
+    q = next(p for p in search["parameters"] if p["name"] == "q")
+    assert "list" in q["description"] and q["examples"]
+
+
 def test_search_errors_are_problems(client: TestClient) -> None:
-    _problem(client.get("/standards"), 400, "invalid-search")
+    _problem(client.get("/standards?q=de+la+y"), 400, "invalid-search")
     _problem(client.get("/standards?q=x&country=AR"), 404, "not-found")
     _problem(client.get("/standards?q=x&size=500"), 422, "invalid-request")

@@ -5,6 +5,7 @@ cap, the dataset parameters, the service description and the query page."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.server
 import io
 import json
@@ -20,6 +21,7 @@ import rdflib
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pyoxigraph import (
+    BlankNode,
     Literal,
     NamedNode,
     Quad,
@@ -31,7 +33,7 @@ from pyoxigraph import (
 
 from api.problems import PROBLEM_JSON
 from equivalence.sparql.catalogue import default_catalogue
-from equivalence.sparql.protocol import Limits, QueryRunner
+from equivalence.sparql.protocol import Limits, PreparedQuery, QueryRunner, prepare
 from equivalence.sparql.scan import scan
 from equivalence.store import TripleStore
 from equivalence.vocab import DCTERMS, EQ, SKOS, country_graph, country_iri, standard_iri
@@ -630,6 +632,153 @@ def test_results_over_the_cap_are_truncated_and_say_so(store: TripleStore, tmp_p
         )
         assert "x-result-truncated" not in exact.headers
         assert _json_rows(exact.content) == MX_ROWS[:3]
+
+
+# -- a sorted or grouped SELECT, written by pyoxigraph in one call --------------------------------
+
+# literals holding what separates rows in each format, and rows without any binding
+AWKWARD_TEXTS = (
+    'a"},{"b',
+    "{}",
+    "<result>x</result>",
+    "line\r\nbreak",
+    "line\nbreak",
+    'comma, "quoted"',
+    "tab\there",
+    "back\\slash\\",
+    "ñandú ☃",
+    "",
+)
+SORTED = (
+    "SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?s <urn:x:nothing> ?none } } ORDER BY ?o ?s"
+)
+# without "{}" in the data, SPARQL JSON rows are counted without removing the strings first
+NO_BRACES = 'SELECT ?s ?o WHERE { ?s ?p ?o FILTER(STR(?o) != "{}") } ORDER BY ?o ?s'
+EMPTY_ROWS = "SELECT ?none WHERE { ?s ?p ?o OPTIONAL { ?s <urn:x:nothing> ?none } } ORDER BY ?o ?s"
+NO_ROWS = "SELECT ?s WHERE { ?s <urn:x:nothing> ?o } ORDER BY ?s"
+GROUPED = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+
+
+@pytest.fixture(scope="module")
+def awkward() -> TripleStore:
+    """Literals (plain, tagged, typed, with separators of every format inside) and blank nodes."""
+    from equivalence.store import open_store
+
+    store = open_store("oxigraph:memory")
+    graph = NamedNode("urn:x:g")
+    quads = [
+        Quad(NamedNode(f"urn:x:s{i}"), NamedNode("urn:x:p"), Literal(text), graph)
+        for i, text in enumerate(AWKWARD_TEXTS)
+    ]
+    quads += [
+        Quad(NamedNode("urn:x:t"), NamedNode("urn:x:p"), Literal("hola", language="es-MX"), graph),
+        Quad(NamedNode("urn:x:t"), NamedNode("urn:x:q"), ONE, graph),
+        Quad(BlankNode("b1"), NamedNode("urn:x:p"), NamedNode("urn:x:iri"), graph),
+    ]
+    store.add_quads(quads)
+    return store
+
+
+def _prepared(text: str, *, one_call: bool) -> PreparedQuery:
+    query = prepare(text, federation=False)
+    assert query.shape.materialised
+    return dataclasses.replace(query, shape=dataclasses.replace(query.shape, materialised=one_call))
+
+
+@pytest.mark.parametrize(
+    ("query", "materialised"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s", True),
+        ("select*{?s?p?o}order by ?s", True),
+        ("SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p", True),
+        ("SELECT * { ?s ?p <urn:x:{}> } ORDER BY ?s", True),
+        ("SELECT * { { SELECT * { ?s ?p ?o } ORDER BY ?s LIMIT 1 } ?s ?q ?r }", False),
+        ("SELECT * { ?s ?p 'ORDER BY' } # ORDER BY ?s\nLIMIT 1", False),
+        ("PREFIX order: <urn:x:> SELECT * { ?s order:by ?o }", False),
+        ("SELECT * { ?s ?p ?o } LIMIT 5", False),
+        (MX_QUERY, True),
+    ],
+)
+def test_the_scanner_sees_a_sorted_or_grouped_top_level(query: str, materialised: bool) -> None:
+    assert scan(query).materialised is materialised
+
+
+@pytest.mark.parametrize("media_type", list(ROW_PARSERS))
+@pytest.mark.parametrize("text", [SORTED, NO_BRACES, EMPTY_ROWS, NO_ROWS, GROUPED])
+def test_a_sorted_select_written_in_one_call_has_the_bytes_read_row_by_row(
+    awkward: TripleStore, monkeypatch: pytest.MonkeyPatch, media_type: str, text: str
+) -> None:
+    runner = QueryRunner(Limits(timeout=30, max_results=1000))
+    by_rows = runner.run(awkward, _prepared(text, one_call=False), media_type)
+    streamed: list[str] = []
+    original = awkward.stream_query
+
+    def spy(query: str, **options: Any) -> Any:
+        streamed.append(query)
+        return original(query, **options)
+
+    monkeypatch.setattr(awkward, "stream_query", spy)
+    in_one_call = runner.run(awkward, _prepared(text, one_call=True), media_type)
+    assert streamed == []  # pyoxigraph wrote it; the rows were never read in Python
+    assert in_one_call.body == by_rows.body
+    assert (in_one_call.count, in_one_call.truncated) == (by_rows.count, False)
+    assert in_one_call.media_type == media_type
+
+
+@pytest.mark.parametrize("media_type", list(ROW_PARSERS))
+@pytest.mark.parametrize("text", [SORTED, NO_BRACES, EMPTY_ROWS])
+def test_the_cap_holds_for_a_result_written_in_one_call(
+    awkward: TripleStore, media_type: str, text: str
+) -> None:
+    rows = len(AWKWARD_TEXTS) + 3 - (text == NO_BRACES)
+    exact = QueryRunner(Limits(timeout=30, max_results=rows)).run(
+        awkward, prepare(text, federation=False), media_type
+    )
+    assert (exact.count, exact.truncated) == (rows, False)
+    capped = QueryRunner(Limits(timeout=30, max_results=rows - 1)).run(
+        awkward, prepare(text, federation=False), media_type
+    )
+    assert (capped.count, capped.truncated) == (rows - 1, True)
+    # cut where the row-by-row reading cuts: the first rows of the full result
+    full = QueryRunner(Limits(timeout=30, max_results=rows - 1)).run(
+        awkward, _prepared(text, one_call=False), media_type
+    )
+    assert capped.body == full.body
+
+
+def test_a_sorted_query_stuck_inside_the_store_is_answered_at_the_deadline(
+    store: TripleStore, tmp_path: Path
+) -> None:
+    with TestClient(_timed_app(store, tmp_path, 0.3, 2)) as slow:
+        started = time.monotonic()
+        query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d LIMIT 1"
+        _problem(slow.get("/sparql", params={"query": query}), 503, "query-timeout")
+        assert time.monotonic() - started < 3  # the sort of the cross product takes far longer
+
+
+def test_a_named_look_up_is_written_in_one_call(
+    client: TestClient, store: TripleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streamed: list[str] = []
+    original = store.stream_query
+
+    def spy(query: str, **options: Any) -> Any:
+        streamed.append(query)
+        return original(query, **options)
+
+    monkeypatch.setattr(store, "stream_query", spy)
+    text = (
+        default_catalogue()
+        .get("equivalents-of-standard")
+        .render({"country": "MX", "code": "EC0217.01"})
+    )
+    response = client.post("/sparql", content=text, headers=SPARQL_QUERY)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["results"]["bindings"]) >= 3
+    assert streamed == []
+    # an unsorted SELECT is still read row by row
+    client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+    assert len(streamed) == 1
 
 
 # -- service description and page ------------------------------------------------------------------

@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from pyoxigraph import Literal
+from pyoxigraph import Literal, Quad
 
 from equivalence.errors import QueryError
 from equivalence.matching.graph import read_mappings
 from equivalence.sparql import default_catalogue
 from equivalence.store.oxigraph import OxigraphStore
-from equivalence.vocab import XSD, country_iri
-from named_query_fixture import load_fixture, mapping_id
+from equivalence.vocab import SKOS, XSD, country_graph, country_iri, standard_iri
+from named_query_fixture import STANDARDS, load_fixture, mapping_id
 
 # name → [(parameter, type, optional)], as the HTTP layer and the CLI will read them
 PARAMETERS = {
@@ -138,3 +138,29 @@ def test_the_fixture_is_what_the_product_reads() -> None:
         if records[mapping_id(n)].inferred
     ]
     assert inferred == ["I"]
+
+
+def test_equivalents_of_standard_is_one_row_per_mapping_whatever_the_titles() -> None:
+    """Every standard of the fixture given a second Spanish title (what a generated code that is
+    also a real one does): the rows are the mappings, once each, with the least title."""
+    store = load_fixture(OxigraphStore())
+    catalogue = default_catalogue()
+
+    def rows(country: str, code: str) -> list[tuple[str, str]]:
+        found = catalogue.select(store, "equivalents-of-standard", country=country, code=code)
+        return [(row["mapping"].value, row["other_title"].value) for row in found.rows]
+
+    before = {(country, code): rows(country, code) for country, code, *_ in STANDARDS}
+    second_title = Literal("A", language="es-MX")  # LANGMATCHES: Spanish too
+    store.add_quads(
+        [
+            Quad(standard_iri(country, code), SKOS.prefLabel, second_title, country_graph(country))
+            for country, code, *_ in STANDARDS
+        ]
+    )
+    for (country, code), was in before.items():
+        now = rows(country, code)
+        assert [mapping for mapping, _ in now] == [mapping for mapping, _ in was], (country, code)
+        assert len({mapping for mapping, _ in now}) == len(now)
+        assert all(title == "A" for _, title in now)  # "A" sorts before every real title
+    assert sum(len(found) for found in before.values()) == 2 * 8  # each mapping from both sides

@@ -386,6 +386,20 @@ def test_an_empty_query_with_a_filter_lists_the_standards_by_country_and_code(
     assert hit.iri == standard_iri("MX", "EC0217.01").value
 
 
+def test_an_empty_query_without_filters_lists_every_standard(sample_index: SearchIndex) -> None:
+    everything = sample_index.search("", size=100)
+    assert everything.total == 16 and everything.query == ""
+    assert codes(everything) == sorted(codes(everything))
+    assert {h.match for h in everything.hits} == {"list"}
+    assert codes(everything) == codes(sample_index.search(None, size=100))
+    assert codes(everything) == codes(sample_index.search("   ", size=100))
+    assert codes(everything) == codes(
+        sample_index.search("", countries=["CL", "CO", "MX", "PE"], size=100)
+    )
+    second = sample_index.search(None, page=2, size=10)
+    assert codes(second) == codes(everything)[10:] and second.pages == 2
+
+
 def test_pages_cover_every_hit_once(sample_index: SearchIndex) -> None:
     full = sample_index.search("", countries=["CL", "CO", "MX", "PE"], size=100)
     assert full.total == 16
@@ -411,8 +425,6 @@ def test_pages_cover_every_hit_once(sample_index: SearchIndex) -> None:
 @pytest.mark.parametrize(
     ("query", "options", "message"),
     [
-        ("", {}, "at least one filter"),
-        ("   ", {}, "at least one filter"),
         ("de la y", {}, "only stop words"),
         ("!!! ...", {}, "only stop words"),
         ("soldadura", {"page": 0}, "page"),

@@ -8,11 +8,18 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import ResponseCache
 from api.deps import WorkspaceDep
 from api.negotiation import RDF_FORMATS, choose, rdf_response
 from api.pages import standard_page
-from api.responses import json_response
-from api.schemas import EquivalentsOut, StandardOut, equivalent_json, standard_json
+from api.responses import json_bytes, json_response
+from api.schemas import (
+    EquivalentsOut,
+    SearchPageOut,
+    StandardOut,
+    equivalent_json,
+    standard_json,
+)
 from equivalence.lookup import (
     StandardNotFoundError,
     near_codes,
@@ -91,6 +98,7 @@ def get_standard(
     responses={404: {"description": "no such standard; `suggestions` lists the nearest codes"}},
 )
 async def get_equivalents(
+    request: Request,
     workspace: WorkspaceDep,
     country: Country,
     code: Code,
@@ -101,15 +109,24 @@ async def get_equivalents(
         float | None, Query(ge=0.0, le=1.0, description="the lowest confidence kept")
     ] = None,
 ) -> Response:
-    # the hot path: answered on the event loop from the in-memory index (no thread hop) once
-    # it is built; building it (after a write) goes to a worker thread
+    # the hot path: answered on the event loop (no thread hop), from the bytes kept for this
+    # question and this state of the store, else from the in-memory index once it is built
+    # (building it, after a write, goes to a worker thread)
     country = normalise_country(country)
     target_country = normalise_country(target) if target else None
-    if not workspace.is_ready("titles", "equivalents"):
-        await run_in_threadpool(workspace.equivalents)
-    return json_response(
-        _equivalents_body(workspace, country, code, target_country, min_confidence)
-    )
+    cache: ResponseCache = request.app.state.equivalents_cache
+    # read before the index: a body is never kept under a generation newer than its data
+    generation = workspace.generation
+    key = (country, code, target_country, min_confidence)
+    body = cache.get(generation, key)
+    if body is None:
+        if not workspace.is_ready("titles", "equivalents"):
+            await run_in_threadpool(workspace.equivalents)
+        body = json_bytes(
+            _equivalents_body(workspace, country, code, target_country, min_confidence)
+        )
+        cache.put(generation, key, body)
+    return Response(body, media_type="application/json")
 
 
 def _equivalents_body(
@@ -134,25 +151,51 @@ def _equivalents_body(
 
 @router.get(
     "/standards",
-    summary="Search standards by code or words, over titles, units and criteria",
+    summary="Search standards by code or words, over titles, units and criteria, or list them",
     description=(
         "Accent-insensitive and Spanish-aware (stems, regional synonyms such as mesero/garzón/"
         "mozo, nominalisations: gestión finds gestionar); a code or the start of one (EC0217, "
         'P-4711, 2802) ranks its standard first; `"…"` for a phrase, `soldad*` for a prefix. '
         "Filters: one or more `country` (repeat it or separate by commas), a `sector` (its name, "
-        "accents and case ignored, or its IRI) and a `level`. Without `q` the filtered standards "
-        "are listed by country and code. Each hit says why it matched and quotes the best "
-        "matching text (the standard's title, a unit or a criterion)."
+        "accents and case ignored, or its IRI) and a `level`. Without `q` the standards are "
+        "listed by country and code, a page at a time: all of them (`GET /standards`), or those "
+        "the filters keep (`GET /standards?country=MX&level=3`); their `match` is `list`. Each "
+        "hit of a search says why it matched and quotes the best matching text (the standard's "
+        "title, a unit or a criterion)."
     ),
+    response_model=SearchPageOut,
 )
 def search_standards(
     workspace: WorkspaceDep,
-    q: Annotated[str | None, Query(max_length=500, examples=["atención a clientes"])] = None,
-    country: Annotated[list[str] | None, Query(examples=[["MX", "PE"]])] = None,
-    sector: Annotated[str | None, Query(max_length=300, examples=["Servicios educativos"])] = None,
-    level: Annotated[int | None, Query(ge=0, le=10)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="words or a code; omit it to list the standards",
+            openapi_examples={
+                "words": {"summary": "words", "value": "atención a clientes"},
+                "code": {"summary": "a code or its start", "value": "EC0217"},
+                "phrase": {"summary": "a phrase", "value": '"atención al cliente"'},
+            },
+        ),
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        Query(description="CL, CO, MX or PE; repeat it or separate by commas", examples=[["MX"]]),
+    ] = None,
+    sector: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="a sector's name (accents and case ignored) or IRI",
+            examples=["Servicios educativos"],
+        ),
+    ] = None,
+    level: Annotated[
+        int | None, Query(ge=0, le=10, description="the level in the country's scheme")
+    ] = None,
+    page: Annotated[int, Query(ge=1, description="from 1")] = 1,
+    size: Annotated[int, Query(ge=1, le=100, description="hits a page")] = 20,
 ) -> Response:
     countries = [
         normalise_country(part) for value in country or [] for part in value.split(",") if part

@@ -8,12 +8,19 @@ and reviews recorded by the agencies.
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from equivalence.matching.model import JUSTIFICATIONS
 from equivalence.sparql import default_catalogue
 from equivalence.store.base import Term, TripleStore
-from equivalence.vocab import SKOS, XSD, review_status_iri, standard_iri, unit_iri
+from equivalence.vocab import (
+    SKOS,
+    XSD,
+    country_graph,
+    review_status_iri,
+    standard_iri,
+    unit_iri,
+)
 from named_query_fixture import load_fixture, mapping_id
 
 Row = dict[str, object]
@@ -149,6 +156,33 @@ def test_equivalents_of_a_standard(loaded: TripleStore) -> None:
     assert _select(store, "equivalents-of-standard", country="PE", code="P-02")[1] == [
         _equivalent("M5", MX_EC0002, "narrowMatch", 0.55, (0.4, 0.9), LEXICAL, "rejected"),
         _equivalent("M6", CO_300, "broadMatch", 0.5, (0.9, 0.5), LEXICAL, "proposed"),
+    ]
+
+
+def test_equivalents_are_one_row_per_mapping_when_the_other_has_two_spanish_titles(
+    loaded: TripleStore,
+) -> None:
+    """A generated code that is also a real one gives one standard two Spanish titles: each
+    mapping is still one row, with the least of the titles (a label in English never counts)."""
+    store = loaded
+    co_200, graph = standard_iri("CO", "200"), country_graph("CO")
+    store.add_quads(
+        [
+            Quad(co_200, SKOS.prefLabel, Literal("Soldar tubería", language="es"), graph),
+            Quad(co_200, SKOS.prefLabel, Literal("Aaa pipe welding", language="en"), graph),
+        ]
+    )
+    two_titles = ("CO", "200", "Soldar tubería")  # "Soldar tubería" < "Soldar tuberías de acero"
+    assert _select(store, "equivalents-of-standard", country="MX", code="EC0002")[1] == [
+        _equivalent("M2", two_titles, "exactMatch", 0.9, (1.0, 0.9), LEXICAL, "proposed"),
+        _equivalent("M2b", two_titles, "closeMatch", 0.85, (1.0, 0.9), MANUAL, "accepted"),
+        _equivalent("M5", PE_P02, "broadMatch", 0.55, (0.9, 0.4), LEXICAL, "rejected"),
+    ]
+    # and with a filter on the country and the confidence
+    rows = _select(store, "equivalents-of-standard", country="MX", code="EC0002", target="CO")[1]
+    assert [(r["mapping"], r["other_title"]) for r in rows] == [
+        (mapping_id("M2"), "Soldar tubería"),
+        (mapping_id("M2b"), "Soldar tubería"),
     ]
 
 

@@ -138,10 +138,6 @@ class _Filters:
     sector_is_iri: bool
     level: int | None
 
-    @property
-    def empty(self) -> bool:
-        return not self.countries and self.sector is None and self.level is None
-
     def restrict(self, expression: str) -> str:
         """A MATCH expression restricted to the standards these filters keep."""
         groups = [expression]
@@ -515,8 +511,8 @@ class SearchIndex:
 
         `countries` restricts to some countries (codes, any case); `sector` to one sector, given
         by its IRI or by its name (case, accents and spacing ignored); `level` to one level
-        number. An empty query lists the filtered standards by country and code (at least one
-        filter is then needed). Raises `SearchError` for bad input.
+        number. An empty query lists the standards (the filtered ones, or all of them) by
+        country and code. Raises `SearchError` for bad input.
         """
         filters = _filters(countries, sector, level)
         _check_paging(page, size)
@@ -524,11 +520,6 @@ class SearchIndex:
         with self._transaction() as conn:
             analysis = self._analysis_for(conn)
             if not text:
-                if filters.empty:
-                    raise SearchError(
-                        "give something to search for (q) or at least one filter "
-                        "(country, sector, level)"
-                    )
                 return self._listing(conn, filters, page, size)
             parsed = parse_query(text, analysis.analyzer, analysis.plain)
             if parsed.empty:

@@ -20,6 +20,12 @@ server call any host it can reach. The check is therefore conservative:
 - The text is scanned twice, as sent and with its `\\uXXXX` / `\\UXXXXXXXX` escapes decoded
   (SPARQL 1.1 §19.2 lets them appear anywhere; Oxigraph 0.5 does not decode them outside IRIs
   and strings, a later version might), and a `SERVICE` found in either counts.
+
+It also notes whether the query's solutions are sorted or grouped at the top level (`ORDER BY`
+or `GROUP BY` after the outer group pattern, not inside a subquery): pyoxigraph then computes
+them all before the first one, which `equivalence.sparql.protocol` uses to write such a result
+in one call. A misreading there costs speed (or keeps a worker past a deadline), never a
+wrong answer.
 """
 
 from __future__ import annotations
@@ -86,13 +92,16 @@ class QueryShape:
 
     `form` is the query form (None when the first keyword after the prologue is none of them);
     `update` the update operation it starts with instead, if any; `service` whether it may call
-    another endpoint; `dataset` whether it names its own dataset (`FROM` / `FROM NAMED`).
+    another endpoint; `dataset` whether it names its own dataset (`FROM` / `FROM NAMED`);
+    `materialised` whether its top level has `ORDER BY` or `GROUP BY` (solutions computed in
+    full before the first one).
     """
 
     form: Form | None
     update: str | None
     service: bool
     dataset: bool
+    materialised: bool = False
 
 
 def _is_from(word: str) -> bool:
@@ -108,15 +117,24 @@ def _decoded(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
-def _pass(text: str, *, service: bool, dataset: bool) -> tuple[str | None, bool, bool]:
+def _pass(
+    text: str, *, service: bool, dataset: bool, modifiers: bool = False
+) -> tuple[str | None, bool, bool, bool]:
     """One pass over the tokens: the first keyword after the prologue (upper-cased), and,
-    when asked for, whether a word holds `service` and whether there is a `FROM`."""
+    when asked for, whether a word holds `service`, whether there is a `FROM`, and whether
+    `ORDER` or `GROUP` follows the outer group pattern (at brace depth 0, after a brace)."""
     keyword: str | None = None
     in_prologue = True
     expect_iri = expect_prefix = False
-    found_service = found_dataset = False
+    found_service = found_dataset = found_modifier = False
+    depth, opened = 0, False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
+        if modifiers:  # the braces are in the punctuation skipped before the token
+            skipped = text[match.start() : match.start(kind)] if kind else ""
+            if "{" in skipped or "}" in skipped:
+                opened = True
+                depth += skipped.count("{") - skipped.count("}")
         if kind == "comment" or kind == "end":
             continue
         if in_prologue:
@@ -144,16 +162,28 @@ def _pass(text: str, *, service: bool, dataset: bool) -> tuple[str | None, bool,
                 found_service = True
             if dataset and not found_dataset and _is_from(word):
                 found_dataset = True
-        if not in_prologue and found_service >= service and found_dataset >= dataset:
+            if modifiers and opened and depth <= 0 and word.upper().startswith(("ORDER", "GROUP")):
+                found_modifier = True
+        if (
+            not in_prologue
+            and found_service >= service
+            and found_dataset >= dataset
+            and found_modifier >= modifiers
+        ):
             break
-    return keyword, found_service, found_dataset
+    return keyword, found_service, found_dataset, found_modifier
 
 
 def scan(text: str) -> QueryShape:
     """The form, update operation, `SERVICE` use and dataset clause of a SPARQL request."""
     lowered = text.lower()
     # without the letters, no spelling of the keywords can be there: one pass, often short
-    keyword, service, dataset = _pass(text, service="service" in lowered, dataset="from" in lowered)
+    keyword, service, dataset, materialised = _pass(
+        text,
+        service="service" in lowered,
+        dataset="from" in lowered,
+        modifiers="order" in lowered or "group" in lowered,
+    )
     if not service and "\\u" in lowered:
         decoded = _decoded(text)
         if "service" in decoded.lower():
@@ -162,4 +192,4 @@ def scan(text: str) -> QueryShape:
     update = None
     if form is None and keyword is not None:
         update = next((u for u in _UPDATES if keyword.startswith(u)), None)
-    return QueryShape(form, update, service, dataset)
+    return QueryShape(form, update, service, dataset, materialised)
