@@ -19,6 +19,7 @@ from api.deps import bearer_token, get_settings, get_workspace
 from api.responses import json_bytes
 from api.routes.standards import _equivalents_body
 from equivalence.auth import TokenRegistry
+from equivalence.errors import AuthorizationError, NotFoundError, SubmissionRejectedError
 from equivalence.settings import Settings
 from equivalence.workspace import Workspace
 from tests.api_support import sample_store
@@ -211,3 +212,47 @@ def test_the_response_cache_is_bounded_and_per_generation() -> None:
     big.put(0, "late", b"stale")
     assert big.get(0, "late") is None and big.get(1, "late") is None
     assert big.get(1, "new") == b"n"
+
+
+# -- refused writes ---------------------------------------------------------------------------------
+
+
+def test_a_refused_review_keeps_the_look_up_state(tmp_path: Path) -> None:
+    app, workspace, token = _serving(tmp_path)
+    with TestClient(app) as client:
+        first = client.get(EQUIVALENTS, params={"target": "PE"}).json()["equivalents"][0]
+        index, generation = workspace.equivalents(), workspace.generation
+        for headers in ({"authorization": "Bearer eq_nope.wrong"}, {}):
+            refused = client.post(
+                f"/mappings/{first['mapping_id']}/review",
+                json={"decision": "accept"},
+                headers=headers,
+            )
+            assert refused.status_code in (401, 403), refused.text
+        unknown = client.post(
+            "/mappings/0000000000000000/review",
+            json={"decision": "accept"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        assert unknown.status_code in (404, 422), unknown.text
+        assert workspace.generation == generation
+        assert workspace.equivalents() is index  # not rebuilt
+
+
+def test_a_write_that_fails_otherwise_drops_the_state(tmp_path: Path) -> None:
+    _, workspace, _ = _serving(tmp_path)
+    generation = workspace.generation
+    for error in (
+        AuthorizationError("no"),
+        NotFoundError("no"),
+        SubmissionRejectedError("no", None),
+    ):
+        with pytest.raises(type(error)), workspace.write():
+            raise error
+    assert workspace.generation == generation
+    with pytest.raises(RuntimeError), workspace.write():
+        raise RuntimeError("half written")
+    assert workspace.generation == generation + 1
+    with workspace.write():
+        pass
+    assert workspace.generation == generation + 2

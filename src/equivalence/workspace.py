@@ -25,13 +25,28 @@ from typing import Any, TypeVar, cast
 
 from equivalence.auth import TokenRegistry
 from equivalence.equivalents import EquivalentsIndex
-from equivalence.errors import EquivalenceError
+from equivalence.errors import (
+    AuthorizationError,
+    EquivalenceError,
+    InputError,
+    NotFoundError,
+    SubmissionRejectedError,
+)
 from equivalence.lookup import StandardTitle, read_standard_titles
 from equivalence.matching.engine import Engine
 from equivalence.matching.graph import MappingRecord, read_mappings
 from equivalence.matching.occupations import OccupationIndex
 from equivalence.search import SearchIndex
 from equivalence.store.base import TripleStore
+
+# What the use cases raise before they write anything (they check first; a store write is
+# atomic): the store is as it was, and so is what the workspace derived from it.
+REFUSALS: tuple[type[EquivalenceError], ...] = (
+    AuthorizationError,
+    NotFoundError,
+    InputError,
+    SubmissionRejectedError,
+)
 
 __all__ = ["ReadOnlyError", "Workspace"]
 
@@ -155,7 +170,10 @@ class Workspace:
 
     @contextmanager
     def write(self) -> Iterator[TripleStore]:
-        """One write at a time; the derived state is dropped afterwards, even on failure."""
+        """One write at a time; the derived state is dropped afterwards, also when the write
+        fails, unless it was refused before anything was written (`REFUSALS`: a wrong token,
+        an unknown mapping or version, unreadable input, a rejected submission), so that a
+        stream of refused requests never forces the index to be rebuilt."""
         if self.read_only:
             raise ReadOnlyError(
                 "this service serves a read-only copy of the store; send writes to the primary"
@@ -163,8 +181,12 @@ class Workspace:
         with self._write_lock:
             try:
                 yield self.store
-            finally:
+            except REFUSALS:
+                raise
+            except BaseException:
                 self.changed()
+                raise
+            self.changed()
 
     def _titles(self) -> _Titles:
         def build() -> _Titles:
