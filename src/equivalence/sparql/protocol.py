@@ -57,7 +57,7 @@ from pyoxigraph import (
 from equivalence.errors import QueryError, StoreError
 from equivalence.sparql.scan import Form, QueryShape, scan
 from equivalence.store.base import Term, TripleStore
-from equivalence.store.oxigraph import OxigraphStore
+from equivalence.store.oxigraph import OxigraphStore, query_errors, query_options
 from equivalence.vocab import PREFIXES, XSD
 
 if TYPE_CHECKING:
@@ -522,26 +522,16 @@ def _select_in_one_call(
     be no SELECT): the caller then reads it row by row, which cuts it at the cap. Such a query
     is evaluated twice, the price of results of more than `cap` rows only.
     """
-    options: dict[str, Any] = {}
-    if query.default_graphs is not None or query.named_graphs is not None:
-        options["default_graph"] = list(query.default_graphs or ())
-        options["named_graphs"] = list(query.named_graphs or ())
-    elif not query.shape.dataset:
-        options["use_default_graph_as_union"] = True
+    options = query_options(not query.shape.dataset, query.default_graphs, query.named_graphs)
     collector = _Collector(max(cap, 1) * _ONE_CALL_BYTES_PER_ROW, running)
-    try:  # the same errors as `OxigraphStore.stream_query`
-        result = store.raw.query(query.text, **options)
-        if not isinstance(result, QuerySolutions):  # the scanner misread the form
-            return None
-        result.serialize(collector, format=RESULT_FORMATS[media_type])
+    try:
+        with query_errors():  # as `OxigraphStore.stream_query` raises them
+            result = store.raw.query(query.text, **options)
+            if not isinstance(result, QuerySolutions):  # the scanner misread the form
+                return None
+            result.serialize(collector, format=RESULT_FORMATS[media_type])
     except _TooLargeError:
         return None
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from exc
-    except RuntimeError as exc:
-        raise QueryError(f"the query cannot be evaluated: {exc}") from exc
-    except OSError as exc:
-        raise StoreError(f"query failed: {exc}") from exc
     if running.expired():
         raise _ExpiredError
     body = collector.getvalue()

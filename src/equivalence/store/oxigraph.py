@@ -29,7 +29,36 @@ from equivalence.store.base import (
     require_named_graphs,
 )
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "query_errors", "query_options"]
+
+
+def query_options(
+    union_default_graph: bool,
+    default_graphs: Sequence[NamedNode] | None = None,
+    named_graphs: Sequence[NamedNode] | None = None,
+) -> dict[str, Any]:
+    """The keyword arguments of `pyoxigraph.Store.query` for a query's dataset: the graphs
+    given, else the union of all graphs as the default graph when asked."""
+    if default_graphs is not None or named_graphs is not None:
+        return {
+            "default_graph": list(default_graphs or ()),
+            "named_graphs": list(named_graphs or ()),
+        }
+    return {"use_default_graph_as_union": True} if union_default_graph else {}
+
+
+@contextmanager
+def query_errors() -> Iterator[None]:
+    """pyoxigraph's errors of a query (parsing it, or evaluating it as its result is read or
+    written) as the project's: `QueryError` for the query, `StoreError` for the store."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    except RuntimeError as exc:
+        raise QueryError(f"the query cannot be evaluated: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"query failed: {exc}") from exc
 
 
 class OxigraphStore:
@@ -237,20 +266,9 @@ class OxigraphStore:
         pyoxigraph evaluates most of a query while its result is iterated; ORDER BY, GROUP BY,
         DISTINCT and the build side of a hash join are computed in full by the first step.
         """
-        options: dict[str, Any] = {}
-        if default_graphs is not None or named_graphs is not None:
-            options["default_graph"] = list(default_graphs or ())
-            options["named_graphs"] = list(named_graphs or ())
-        elif union_default_graph:
-            options["use_default_graph_as_union"] = True
-        try:
+        options = query_options(union_default_graph, default_graphs, named_graphs)
+        with query_errors():
             result = self._store.query(query, **options)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except RuntimeError as exc:
-            raise QueryError(f"the query cannot be evaluated: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"query failed: {exc}") from exc
         if isinstance(result, QueryBoolean):
             yield QueryStream("boolean", boolean=bool(result))
         elif isinstance(result, QuerySolutions):
