@@ -29,7 +29,12 @@ from equivalence.io.template import TemplatePart
 from equivalence.validation.dataset import Dataset
 from equivalence.validation.model import ValidationReport, ValidationResult
 from equivalence.validation.queries import InProcess
-from equivalence.validation.validator import Reference, _sorted, read_submission, report_of
+from equivalence.validation.validator import (
+    Reference,
+    read_submission,
+    report_of,
+    sorted_results,
+)
 from equivalence.vocab import EQ
 
 __all__ = ["PartReport", "validate_in_parts", "validate_part"]
@@ -131,7 +136,7 @@ def merged(first: PartReport, second: PartReport) -> ValidationReport:
             results[where] = result
     a, b = first.report, second.report
     return ValidationReport(
-        _sorted(results),
+        sorted_results(results),
         inputs=a.inputs,
         countries=tuple(sorted({*a.countries, *b.countries})),
         standards=a.standards + b.standards,

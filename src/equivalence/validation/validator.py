@@ -500,14 +500,18 @@ def validate_quads(
     constraints: Sequence[Constraint] | None = None,
     workers: int = 2,
     rows: Mapping[str, tuple[str, int]] | None = None,
+    reference: Reference | None = None,
 ) -> list[ValidationResult]:
     """The shape results on these quads (with the ontology and the store's reference facts).
 
-    `rows` locates resources read without provenance quads: {IRI: (file, line)}.
+    `rows` locates resources read without provenance quads: {IRI: (file, line)}. `reference`
+    is the store's reference concepts when the caller has read them already.
     """
     data = Dataset()
     data.add_quads(quads)
-    return _shape_results(data, Reference.of(store), rows or {}, constraints, workers)
+    if reference is None:
+        reference = Reference.of(store)
+    return _shape_results(data, reference, rows or {}, constraints, workers)
 
 
 def _standards(data: Dataset) -> int:
@@ -523,7 +527,7 @@ def _countries(data: Dataset) -> tuple[str, ...]:
     return _country_codes(data.graph_names())
 
 
-def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+def sorted_results(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
     """By severity, where, rule and value; then by focus, path, term, place and message, so that
     the order depends neither on the order the constraints were evaluated in nor on the part
     of the submission that found them (`parts.py`)."""
@@ -576,12 +580,15 @@ def validate_submission(
     if data is None:
         data = Dataset()
         data.add_quads(submission.quads)
+    reference = Reference.of(store)
     report = report_of(
-        submission, data, Reference.of(store), country=country, workers=workers, queries=queries
+        submission, data, reference, country=country, workers=workers, queries=queries
     )
     del data  # the index is freed here, not after the comparison below
     report = replace(report, seconds=time.perf_counter() - started)
-    return compared_with_accepted(report, store, country, workers) if baseline else report
+    if baseline:
+        report = compared_with_accepted(report, store, country, workers, reference)
+    return report
 
 
 def report_of(
@@ -602,7 +609,7 @@ def report_of(
         results.extend(_country_results(data, country))
     results.extend(_shape_results(data, reference, submission.rows, None, workers, queries))
     return ValidationReport(
-        _sorted(results),
+        sorted_results(results),
         inputs=tuple(submission.inputs),
         countries=countries,
         standards=standards,
@@ -611,7 +618,11 @@ def report_of(
 
 
 def compared_with_accepted(
-    report: ValidationReport, store: TripleStore | None, country: str | None, workers: int
+    report: ValidationReport,
+    store: TripleStore | None,
+    country: str | None,
+    workers: int,
+    reference: Reference | None = None,
 ) -> ValidationReport:
     """The report with its results marked new or persisting, and the fixed ones, when the store
     holds accepted data of the submission's one country."""
@@ -621,7 +632,9 @@ def compared_with_accepted(
     accepted = _accepted(store, only)
     if not accepted:
         return report
-    previous = ValidationReport(_sorted(validate_quads(accepted, store=store, workers=workers)))
+    previous = ValidationReport(
+        sorted_results(validate_quads(accepted, store=store, workers=workers, reference=reference))
+    )
     return compare(report, previous, f"datos aceptados de {only}")
 
 
@@ -669,7 +682,7 @@ def validate_paths(
             )
             del data
     if baseline:
-        report = compared_with_accepted(report, store, country, workers)
+        report = compared_with_accepted(report, store, country, workers, reference)
     return replace(report, seconds=time.perf_counter() - started)
 
 
